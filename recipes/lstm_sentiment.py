@@ -1,0 +1,27 @@
+"""lstm_sentiment on IMDB: Embedding, LSTM, sigmoid, on 200 tokens per review.
+
+The TextVectorization layer is adapted on the training split only (zoo.data)."""
+from zoo.runner import Run, TrainConfig
+from zoo.train_options import run_recipe
+
+CONFIG = TrainConfig(
+    model="lstm_sentiment",
+    dataset='imdb',
+    epochs=4,
+    batch_size=64,
+    optimizer='adam',
+    learning_rate=0.001,
+    patience=2,
+)
+
+
+def main(argv=None):
+    with Run.start(CONFIG, argv) as run:  # options, seed, run folder (resumed if unfinished)
+        splits = run.load_data()          # train / validation / test
+        model = run.build_model(splits)   # zoo.build, refused if it does not fit the data
+        run.fit(model, splits)            # callbacks: checkpoints, backup, logs, early stopping
+        return run.evaluate(model, splits)  # test metrics once, model.keras, plots
+
+
+if __name__ == "__main__":
+    run_recipe(main)

@@ -1,0 +1,68 @@
+"""The runner's own callbacks, for what Keras' callbacks do not do."""
+from __future__ import annotations
+
+import csv
+import json
+import math
+from pathlib import Path
+
+import keras
+
+from zoo import files
+
+
+class AtomicBestCheckpoint(keras.callbacks.Callback):
+    """Save the model when the monitored value improves, atomically.
+
+    keras.callbacks.ModelCheckpoint writes the .keras file in place, so a process killed during
+    the write leaves a corrupt best model; this writes a temporary file and renames it. The best
+    value is kept beside it (best.json) so that a resumed run does not overwrite a better model."""
+
+    def __init__(self, path, monitor="val_loss", mode="min"):
+        super().__init__()
+        self.path, self.monitor, self.mode = Path(path), monitor, mode
+        self.record = self.path.with_suffix(".json")
+        saved = files.read_json(self.record, {}) or {}
+        self.best = saved.get("value", math.inf if mode == "min" else -math.inf)
+
+    def on_epoch_end(self, epoch, logs=None):
+        value = (logs or {}).get(self.monitor)
+        if value is None or not math.isfinite(value):
+            return
+        better = value < self.best if self.mode == "min" else value > self.best
+        if better:
+            self.best = float(value)
+            files.save_model(self.model, self.path)
+            files.write_json(self.record, {"monitor": self.monitor, "value": self.best,
+                                           "epoch": epoch + 1})
+
+
+class RunProgress(keras.callbacks.Callback):
+    """Record finished epochs and elapsed time in the run's status.json after each epoch."""
+
+    def __init__(self, run):
+        super().__init__()
+        self.run = run
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.run.status["epochs_done"] = epoch + 1
+        self.run.write_status("running")
+
+
+def trim_history(history_csv: Path, backup_root: Path):
+    """Before resuming, drop CSV rows of epochs after the last backed-up one: a run killed between
+    CSVLogger's write and BackupAndRestore's would otherwise log those epochs twice. Phases of a
+    run (head training, fine-tuning) keep their backups in subfolders and number epochs on."""
+    if not Path(history_csv).exists():
+        return
+    finished = max((json.loads(meta.read_text())["epoch"]
+                    for meta in Path(backup_root).glob("*/training_metadata.json")), default=0)
+    with open(history_csv, newline="") as f:
+        rows = list(csv.reader(f))
+    if not rows:
+        return
+    kept = [rows[0]] + [r for r in rows[1:] if r and int(r[0]) < finished]
+    if len(kept) != len(rows):
+        with files.atomic_path(history_csv) as tmp:
+            with open(tmp, "w", newline="") as f:
+                csv.writer(f).writerows(kept)

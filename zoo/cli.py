@@ -1,0 +1,142 @@
+"""The `zoo` command: argument parsing only; everything else is imported lazily, so that
+`zoo list`, `zoo info` and `zoo --help` never import TensorFlow."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from zoo.errors import ZooError
+
+
+def cmd_list(args):
+    import zoo
+    names = zoo.list_models(args.pattern, task=args.task)
+    rows = [("name", "task", "dataset", "params", "reference")]
+    for name in names:
+        info = zoo.describe(name)
+        ref = info.reference
+        ref_text = f"{ref.metric} {ref.value} ({ref.source})" if ref.value is not None else "-"
+        rows.append((name, info.task, info.dataset, f"{info.params:,}", ref_text))
+    _print_table(rows)
+
+
+def cmd_info(args):
+    import zoo
+    record = zoo.describe(args.name).as_dict()
+    if args.json:
+        print(json.dumps(record, indent=2, default=str))
+        return
+    for key in ("name", "family", "task", "input_shape", "num_outputs", "dataset", "params",
+                "optimizer", "learning_rate", "description"):
+        print(f"{key:>14}: {record[key]}")
+    ref = record["reference"]
+    print(f"{'reference':>14}: {ref['metric']} {ref['value']} ({ref['source']}) {ref['note']}")
+    print(f"{'arguments':>14}: " + ", ".join(f"{k}={v!r}" for k, v in record["arguments"].items()))
+    for row in record["results"]:
+        print(f"{'measured':>14}: {row['metric']} {row['value']} after {row['epochs']} epochs, "
+              f"{row['wall_time_s']:.0f} s on {row.get('machine', '?')}")
+
+
+def cmd_train(args):
+    import recipes
+    recipe = recipes.load(args.name)
+    recipe.main(args)
+
+
+def cmd_evaluate(args):
+    from zoo.evaluation import evaluate_saved
+    metrics = evaluate_saved(args.target, dataset=args.dataset, data_dir=args.data_dir,
+                             subset=args.subset, allow_code=args.allow_code)
+    print(json.dumps(metrics, indent=2))
+
+
+def cmd_results(args):
+    from zoo import results
+    table = results.load_table()
+    rows = [("model", "dataset", "metric", "value", "target", "epochs", "wall time", "recipe")]
+    for r in table["results"]:
+        rows.append((r["model"], r["dataset"], r["metric"], f"{r['value']:.4f}",
+                     r.get("target", ""), str(r["epochs"]), f"{r['wall_time_s']:.0f} s",
+                     r.get("recipe", "")))
+    _print_table(rows)
+    print(f"\nmeasured on: {table.get('machine')}")
+
+
+def cmd_analyze(args):
+    from zoo.analysis import analyze
+    written = analyze(args.target, what=tuple(args.what), out_dir=args.out_dir,
+                      data_dir=args.data_dir, subset=args.subset, compare=args.compare)
+    for kind, paths in written.items():
+        for path in paths if isinstance(paths, (list, tuple)) else [paths]:
+            print(f"{kind}: {path}")
+
+
+def _print_table(rows):
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from zoo.train_options import add_arguments
+    parser = argparse.ArgumentParser(
+        prog="zoo", description="Build, train, evaluate and inspect the classic networks.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("list", help="list the models (instant)")
+    p.add_argument("pattern", nargs="?", help="shell wildcard, e.g. 'cnn_*'")
+    p.add_argument("--task", choices=["multiclass", "binary", "multilabel", "regression"])
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("info", help="a model's metadata record (instant)")
+    p.add_argument("name")
+    p.add_argument("--json", action="store_true", help="print the record as JSON")
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("train", help="train a model with its recipe (same as python -m recipes.NAME)")
+    p.add_argument("name")
+    add_arguments(p)
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("evaluate", help="evaluate a run folder or .keras file on its test split")
+    p.add_argument("target", metavar="RUN_OR_MODEL")
+    p.add_argument("--dataset", help="dataset name (default: the run's, or the model's)")
+    p.add_argument("--data-dir")
+    p.add_argument("--subset", type=int)
+    p.add_argument("--allow-code", action="store_true",
+                   help="load a model that carries Python code (only for files you trust)")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("results", help="the reference results table")
+    p.set_defaults(func=cmd_results)
+
+    p = sub.add_parser("analyze", help="plots of a trained run: confusion, filters, FGSM, ...")
+    p.add_argument("target", metavar="RUN_OR_MODEL")
+    p.add_argument("--what", nargs="+", default=["confusion", "errors", "filters",
+                                                  "feature_maps", "fgsm", "rotation"],
+                   choices=["confusion", "errors", "filters", "feature_maps", "fgsm", "rotation",
+                            "curves"])
+    p.add_argument("--compare", help="a second run to draw beside the first (confusion, curves)")
+    p.add_argument("--out-dir", help="where to write (default: RUN/analysis)")
+    p.add_argument("--data-dir")
+    p.add_argument("--subset", type=int)
+    p.set_defaults(func=cmd_analyze)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except ZooError as error:
+        print(f"zoo {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""Atomic writes: every file the zoo writes goes to a temporary file in the same folder first and
+is renamed into place, so that a killed process or a full disk never leaves a half-written file
+under the final name (os.replace is atomic on POSIX within one file system)."""
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from zoo.errors import RunError
+
+
+@contextlib.contextmanager
+def atomic_path(path, suffix=None):
+    """Yield a temporary path beside `path`; on success rename it to `path`, else delete it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix or path.suffix or ".tmp",
+                               dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except OSError as error:
+        _remove(tmp)
+        if error.errno == errno.ENOSPC:
+            raise RunError(f"The disk is full: could not write {path}. The previous version of "
+                           "the file, if any, is intact; free some space and run again.") from None
+        raise
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def _remove(tmp):
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(tmp)
+
+
+def write_text(path, text: str) -> Path:
+    with atomic_path(path) as tmp:
+        with open(tmp, "w") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+    return Path(path)
+
+
+def write_json(path, data) -> Path:
+    return write_text(path, json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+
+
+def read_json(path, default=None):
+    path = Path(path)
+    if not path.exists():
+        return default
+    try:
+        return json.loads(path.read_text())
+    except (ValueError, UnicodeDecodeError):
+        raise RunError(f"{path} is not valid JSON: it was corrupted or not written by the zoo.")
+
+
+def save_model(model, path) -> Path:
+    with atomic_path(path, suffix=".keras") as tmp:
+        model.save(tmp)
+    return Path(path)
+
+
+def save_figure(figure, path, **kwargs) -> Path:
+    with atomic_path(path, suffix=".png") as tmp:
+        figure.savefig(tmp, format="png", **kwargs)
+    return Path(path)

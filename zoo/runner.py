@@ -1,0 +1,344 @@
+"""The training runner shared by recipes, `zoo train` and tuning: one run, one folder.
+
+A run folder (`runs/<model>/<time>/`) holds:
+    config.json      the full configuration, library versions and seed
+    status.json      {"state": "running" | "finished" | "failed", "epochs_done", "wall_time_s"}
+    history.csv      Keras CSVLogger, one row per finished epoch
+    backup/          Keras BackupAndRestore state: an interrupted run resumes from here
+    best.keras       the best model so far on the validation monitor
+    tensorboard/     TensorBoard logs
+    model.keras      the final model (best weights restored), metrics.json, *.png
+Everything is written atomically (zoo.files); a run whose status is not "finished" is resumed by
+running the same command again.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import fcntl
+import hashlib
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+from zoo import files, validation
+from zoo.errors import InvalidArgumentError, RunError
+
+LR_SCHEDULES = ("constant", "cosine")
+DISTRIBUTE = ("none", "mirrored", "multiworker")
+# Options that say where and how verbosely a run happens, not what is trained.
+_NOT_IN_FINGERPRINT = ("output_dir", "run_dir", "verbose", "data_dir", "new_run")
+
+
+@dataclasses.dataclass
+class TrainConfig:
+    """What is trained and how. Recipes set the defaults; the command line overrides them."""
+    model: str
+    dataset: str | None = None          # default: the model's metadata dataset
+    epochs: int = 10
+    batch_size: int = 128
+    optimizer: str | None = None        # default: the model's metadata optimizer
+    learning_rate: float | None = None  # default: the model's metadata learning rate
+    lr_schedule: str = "constant"
+    augment: str = "none"
+    subset: int | None = None
+    validation_fraction: float = 0.1
+    seed: int = 0
+    patience: int | None = None         # early stopping on the validation loss; None: off
+    mixed_precision: bool = False
+    jit_compile: bool = False           # XLA: measured 5x slower for small convnets on this CPU
+    distribute: str = "none"
+    overrides: dict = dataclasses.field(default_factory=dict)      # builder arguments
+    data_options: dict = dataclasses.field(default_factory=dict)   # extra zoo.data.load arguments
+    data_dir: str | None = None
+    output_dir: str = "runs"
+    run_dir: str | None = None          # an explicit run folder: resumed if unfinished
+    new_run: bool = False               # start a new run even if an unfinished one matches
+    verbose: str | int = "auto"
+
+    def validate(self) -> "TrainConfig":
+        import zoo
+        zoo.describe(self.model)  # unknown names fail here, with suggestions
+        validation.positive_int("epochs", self.epochs)
+        validation.positive_int("batch_size", self.batch_size)
+        if self.learning_rate is not None:
+            validation.positive_float("learning_rate", self.learning_rate)
+        validation.choice("lr_schedule", self.lr_schedule, LR_SCHEDULES)
+        if self.subset is not None:
+            validation.positive_int("subset", self.subset)
+        validation.probability("validation_fraction", self.validation_fraction)
+        validation.non_negative_int("seed", self.seed)
+        if self.patience is not None:
+            validation.positive_int("patience", self.patience)
+        validation.choice("distribute", self.distribute, DISTRIBUTE)
+        validation.boolean("mixed_precision", self.mixed_precision)
+        validation.boolean("jit_compile", self.jit_compile)
+        return self
+
+    def fingerprint(self) -> str:
+        data = {k: v for k, v in dataclasses.asdict(self).items() if k not in _NOT_IN_FINGERPRINT}
+        return hashlib.sha1(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+
+def library_versions() -> dict:
+    import keras
+    import numpy
+    import tensorflow as tf
+    return {"python": platform.python_version(), "keras": keras.__version__,
+            "tensorflow": tf.__version__, "numpy": numpy.__version__,
+            "backend": keras.backend.backend(), "machine": machine_description()}
+
+
+def machine_description() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} CPU cores, {platform.system()}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The run folder
+
+
+def _finished(run_dir: Path) -> bool:
+    return (files.read_json(run_dir / "status.json", {}) or {}).get("state") == "finished"
+
+
+def _new_run_dir(config: TrainConfig) -> Path:
+    parent = Path(config.output_dir) / config.model
+    parent.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for n in range(1000):
+        path = parent / (stamp if n == 0 else f"{stamp}-{n}")
+        try:
+            path.mkdir()  # exclusive: two runs started in the same second get two folders
+            return path
+        except FileExistsError:
+            continue
+    raise RunError(f"Could not create a new run folder in {parent}.")
+
+
+def _unfinished_match(config: TrainConfig) -> Path | None:
+    parent = Path(config.output_dir) / config.model
+    if not parent.is_dir():
+        return None
+    for path in sorted(parent.iterdir(), reverse=True):
+        saved = files.read_json(path / "config.json") if path.is_dir() else None
+        if saved and not _finished(path) and saved.get("fingerprint") == config.fingerprint():
+            return path
+    return None
+
+
+class Run:
+    """One training run and its folder. Use `Run.start(config)` as a context manager."""
+
+    def __init__(self, config: TrainConfig, path: Path, resumed: bool):
+        self.config, self.path, self.resumed = config, path, resumed
+        self.info = None
+        self.splits = None
+        self.head = None
+        self._lock = None
+        self._started = time.perf_counter()
+        self.status = files.read_json(path / "status.json", {}) or {}
+        self.status["wall_time_before_s"] = self.status.get("wall_time_s", 0.0)
+
+    # -- setup --------------------------------------------------------------------------------
+    @classmethod
+    def start(cls, config: TrainConfig, argv=None) -> "Run":
+        """Parse command-line overrides (argv) into `config`, then open or resume its folder."""
+        if argv is not None:
+            from zoo.train_options import apply_arguments
+            config = apply_arguments(config, argv)
+        config.validate()
+        if config.run_dir:
+            path = Path(config.run_dir)
+            if _finished(path):
+                raise RunError(f"{path} holds a finished run: nothing there is overwritten. "
+                               "Pass another --run-dir, or none for a new folder.")
+            path.mkdir(parents=True, exist_ok=True)
+        else:
+            path = None if config.new_run else _unfinished_match(config)
+            path = path or _new_run_dir(config)
+        resumed = (path / "status.json").exists()
+        return cls(config, path, resumed)
+
+    def __enter__(self):
+        self._lock = open(self.path / ".lock", "w")
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RunError(f"Another process is training in {self.path}; wait for it to end or "
+                           "use another --run-dir.") from None
+        self._setup_keras()
+        if self.resumed:
+            print(f"Resuming the unfinished run in {self.path} "
+                  f"({self.status.get('epochs_done', 0)} epochs done).")
+        else:
+            files.write_json(self.path / "config.json", {
+                **dataclasses.asdict(self.config), "fingerprint": self.config.fingerprint(),
+                "versions": library_versions(), "command": sys.argv})
+        self.write_status("running")
+        return self
+
+    def __exit__(self, kind, error, tb):
+        if kind is not None and self.status.get("state") == "running":
+            self.write_status("failed" if not issubclass(kind, KeyboardInterrupt) else
+                               "interrupted", error=f"{kind.__name__}: {error}")
+        fcntl.flock(self._lock, fcntl.LOCK_UN)
+        self._lock.close()
+        return False
+
+    def _setup_keras(self):
+        import keras
+        keras.utils.set_random_seed(self.config.seed)
+        if self.config.mixed_precision:
+            keras.mixed_precision.set_global_policy("mixed_bfloat16" if not _has_gpu()
+                                                    else "mixed_float16")
+        self.strategy = _strategy(self.config.distribute)
+
+    def write_status(self, state, **extra):
+        elapsed = time.perf_counter() - self._started
+        self.status.update(state=state, updated=datetime.datetime.now().isoformat(), **extra)
+        self.status["wall_time_s"] = round(self.status.get("wall_time_before_s", 0.0) + elapsed, 2)
+        files.write_json(self.path / "status.json", self.status)
+
+    # -- data ---------------------------------------------------------------------------------
+    def load_data(self):
+        import zoo
+        import zoo.data
+        c = self.config
+        self.info = zoo.describe(c.model)
+        self.splits = zoo.data.load(
+            c.dataset or self.info.dataset, data_dir=c.data_dir, batch_size=c.batch_size,
+            validation_fraction=c.validation_fraction, subset=c.subset, seed=c.seed,
+            augment=c.augment, **c.data_options)
+        return self.splits
+
+    # -- model --------------------------------------------------------------------------------
+    def build_model(self, splits=None, **overrides):
+        """zoo.build under the distribution strategy, refused if it does not fit the data."""
+        import zoo
+        import zoo.data
+        from zoo.models import factory, heads
+        c = self.config
+        info = self.info or zoo.describe(c.model)
+        splits = splits or self.splits
+        overrides = {**c.overrides, **overrides}
+        with self.strategy.scope():
+            model = zoo.build(c.model, compile=False, **overrides)
+            self.head = heads.head_of(model)
+            if splits is not None:
+                zoo.data.check_fits(splits.info, tuple(model.input_shape[1:]),
+                                    model.output_shape[-1], self.head)
+            self.compile(model, learning_rate=c.learning_rate or info.learning_rate)
+        return model
+
+    def compile(self, model, *, learning_rate, optimizer=None):
+        """(Re)compile with the run's optimizer, learning-rate schedule, loss and metrics."""
+        from zoo.models import factory, heads
+        c = self.config
+        info = self.info
+        lr = learning_rate
+        if c.lr_schedule == "cosine" and self.splits is not None:
+            import keras
+            steps = c.epochs * _cardinality(self.splits.train)
+            lr = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=max(steps, 1))
+        with self.strategy.scope():
+            model.compile(optimizer=factory.make_optimizer(
+                optimizer or c.optimizer or info.optimizer, lr),
+                jit_compile=c.jit_compile, **heads.compile_arguments(heads.head_of(model)))
+        return model
+
+    # -- train --------------------------------------------------------------------------------
+    def callbacks(self, extra=(), phase="train"):
+        import keras
+        from zoo.callbacks import AtomicBestCheckpoint, RunProgress
+        c = self.config
+        out = [
+            keras.callbacks.CSVLogger(str(self.path / "history.csv"), append=True),
+            # double_checkpoint keeps the previous state too: a kill during the write of one is
+            # recovered from the other.
+            keras.callbacks.BackupAndRestore(str(self.path / "backup" / phase),
+                                             double_checkpoint=True,
+                                             delete_checkpoint=False),
+            AtomicBestCheckpoint(self.path / "best.keras", monitor="val_loss"),
+            keras.callbacks.TerminateOnNaN(),
+            keras.callbacks.TensorBoard(str(self.path / "tensorboard")),
+            RunProgress(self),
+        ]
+        if c.patience:
+            out.insert(0, keras.callbacks.EarlyStopping(
+                monitor="val_loss", patience=c.patience, restore_best_weights=True))
+        return out + list(extra)
+
+    def fit(self, model, splits=None, *, epochs=None, initial_epoch=0, phase="train",
+            callbacks=()):
+        """model.fit with the run's callbacks. A run in several phases (e.g. head training, then
+        fine-tuning) calls fit once per phase, numbering epochs on with initial_epoch."""
+        from zoo.callbacks import trim_history
+        splits = splits or self.splits
+        trim_history(self.path / "history.csv", self.path / "backup")
+        history = model.fit(splits.train, validation_data=splits.validation,
+                            epochs=epochs or self.config.epochs, initial_epoch=initial_epoch,
+                            callbacks=self.callbacks(callbacks, phase),
+                            verbose=self.config.verbose)
+        if model.stop_training and _nan_in(history):
+            self.write_status("failed", error="the loss became NaN: lower the learning rate")
+            raise RunError(f"Training of {self.config.model} diverged (NaN loss); the run in "
+                           f"{self.path} is marked failed. Lower --learning-rate and run again.")
+        return history
+
+    # -- evaluate -----------------------------------------------------------------------------
+    def evaluate(self, model, splits=None, *, plots=True):
+        """Test metrics once, the final model, metrics.json, plots; then mark the run finished."""
+        splits = splits or self.splits
+        test = model.evaluate(splits.test, return_dict=True, verbose=0)
+        test = {k: float(v) for k, v in test.items()}
+        files.save_model(model, self.path / "model.keras")
+        epochs_done = self.status.get("epochs_done", 0)
+        self.write_status("running")
+        metrics = {"model": self.config.model, "dataset": splits.info.name, "test": test,
+                   "epochs": epochs_done, "wall_time_s": self.status["wall_time_s"],
+                   "test_examples": splits.sizes.get("test"), "machine": machine_description()}
+        files.write_json(self.path / "metrics.json", metrics)
+        if plots:
+            self.write_plots(model, splits)
+        self.write_status("finished")
+        print(f"{self.config.model}: test " + ", ".join(f"{k} {v:.4f}" for k, v in test.items())
+              + f" after {epochs_done} epochs, {self.status['wall_time_s']:.0f} s -> {self.path}")
+        return metrics
+
+    def write_plots(self, model, splits):
+        from zoo.analysis import confusion, curves
+        curves.plot_learning_curves([self.path], self.path / "learning_curves.png")
+        if self.head in ("softmax", "sigmoid"):
+            confusion.confusion_report(model, splits.test, self.path,
+                                       class_names=splits.info.class_names)
+
+
+def _cardinality(dataset) -> int:
+    n = int(dataset.cardinality())
+    return n if n > 0 else 1
+
+
+def _nan_in(history) -> bool:
+    import math
+    return any(not math.isfinite(v) for v in history.history.get("loss", [0.0]))
+
+
+def _has_gpu() -> bool:
+    import tensorflow as tf
+    return bool(tf.config.list_physical_devices("GPU"))
+
+
+def _strategy(kind: str):
+    import tensorflow as tf
+    if kind == "mirrored":
+        return tf.distribute.MirroredStrategy()
+    if kind == "multiworker":
+        if "TF_CONFIG" not in os.environ:
+            raise InvalidArgumentError(
+                "distribute='multiworker' needs the TF_CONFIG environment variable describing the "
+                "cluster and this worker's task (see tf.distribute.MultiWorkerMirroredStrategy).")
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    return tf.distribute.get_strategy()
