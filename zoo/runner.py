@@ -51,6 +51,7 @@ class TrainConfig:
     mixed_precision: bool = False
     jit_compile: bool = False           # XLA: measured 5x slower for small convnets on this CPU
     distribute: str = "none"
+    cpu_devices: int | None = None      # split the CPU into logical devices (mirrored on a CPU)
     overrides: dict = dataclasses.field(default_factory=dict)      # builder arguments
     data_options: dict = dataclasses.field(default_factory=dict)   # extra zoo.data.load arguments
     data_dir: str | None = None
@@ -61,7 +62,12 @@ class TrainConfig:
 
     def validate(self) -> "TrainConfig":
         import zoo
-        zoo.describe(self.model)  # unknown names fail here, with suggestions
+        info = zoo.describe(self.model)  # unknown names fail here, with suggestions
+        unknown = sorted(set(self.overrides) - set(info.arguments))
+        if unknown:
+            raise InvalidArgumentError(
+                f"{self.model} has no argument {', '.join(map(repr, unknown))}; valid: "
+                + ", ".join(info.arguments) + ".")
         validation.positive_int("epochs", self.epochs)
         validation.positive_int("batch_size", self.batch_size)
         if self.learning_rate is not None:
@@ -74,6 +80,8 @@ class TrainConfig:
         if self.patience is not None:
             validation.positive_int("patience", self.patience)
         validation.choice("distribute", self.distribute, DISTRIBUTE)
+        if self.cpu_devices is not None:
+            validation.positive_int("cpu_devices", self.cpu_devices)
         validation.boolean("mixed_precision", self.mixed_precision)
         validation.boolean("jit_compile", self.jit_compile)
         return self
@@ -190,6 +198,8 @@ class Run:
 
     def _setup_keras(self):
         import keras
+        if self.config.cpu_devices:
+            _split_cpu(self.config.cpu_devices)
         keras.utils.set_random_seed(self.config.seed)
         if self.config.mixed_precision:
             keras.mixed_precision.set_global_policy("mixed_bfloat16" if not _has_gpu()
@@ -299,7 +309,8 @@ class Run:
         self.write_status("running")
         metrics = {"model": self.config.model, "dataset": splits.info.name, "test": test,
                    "epochs": epochs_done, "wall_time_s": self.status["wall_time_s"],
-                   "test_examples": splits.sizes.get("test"), "machine": machine_description()}
+                   "test_examples": splits.sizes.get("test"), "machine": machine_description(),
+                   "run_dir": str(self.path), "model_file": str(self.path / "model.keras")}
         files.write_json(self.path / "metrics.json", metrics)
         if plots:
             self.write_plots(model, splits)
@@ -329,6 +340,16 @@ def _nan_in(history) -> bool:
 def _has_gpu() -> bool:
     import tensorflow as tf
     return bool(tf.config.list_physical_devices("GPU"))
+
+
+def _split_cpu(n: int):
+    import tensorflow as tf
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    try:
+        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * n)
+    except RuntimeError:
+        raise RunError("--cpu-devices must be set before TensorFlow starts: run it in a fresh "
+                       "process.") from None
 
 
 def _strategy(kind: str):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import ast
 import dataclasses
+import os
 import sys
 
 from zoo.errors import InvalidArgumentError, ZooError
@@ -31,6 +32,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
       help="tf.distribute strategy (multiworker reads TF_CONFIG)")
     a("--set", dest="overrides", action="append", metavar="ARG=VALUE",
       help="builder argument, e.g. --set dropout=0.5 --set filters=32 (repeatable)")
+    a("--data", dest="data_options", action="append", metavar="OPTION=VALUE",
+      help="zoo.data.load option, e.g. --data image_size=(64,64) --data sequence_length=300")
+    a("--cpu-devices", type=int,
+      help="split the CPU into N logical devices (to try --distribute mirrored without GPUs)")
     a("--data-dir", help="folder of raw dataset files (default: $ZOO_DATA_DIR, then online)")
     a("--output-dir", help="where run folders go (default: runs)")
     a("--run-dir", help="an explicit run folder; an unfinished one is resumed")
@@ -41,13 +46,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return parser
 
 
-def parse_overrides(pairs) -> dict:
+def parse_overrides(pairs, option="--set") -> dict:
+    """['dropout=0.5', 'head=sigmoid', 'filters=(32, 64)'] -> {'dropout': 0.5, ...}"""
     out = {}
     for pair in pairs or ():
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            raise InvalidArgumentError(f"--set {pair!r} is invalid: write ARG=VALUE, e.g. "
-                                       "--set dropout=0.5.")
+            raise InvalidArgumentError(f"{option} {pair!r} is invalid: write NAME=VALUE, e.g. "
+                                       f"{option} dropout=0.5.")
         try:
             out[key] = ast.literal_eval(value)
         except (ValueError, SyntaxError):
@@ -63,12 +69,16 @@ def apply_arguments(config, argv):
     given = {k: v for k, v in vars(argv).items() if v is not None
              and k in {f.name for f in dataclasses.fields(config)}}
     if "overrides" in given:
-        given["overrides"] = {**config.overrides, **parse_overrides(given["overrides"])}
+        given["overrides"] = {**config.overrides, **parse_overrides(given["overrides"], "--set")}
+    if "data_options" in given:
+        given["data_options"] = {**config.data_options,
+                                 **parse_overrides(given["data_options"], "--data")}
     return dataclasses.replace(config, **given)
 
 
 def run_recipe(main, argv=None):
     """Run a recipe's main(argv): bad input is one line on stderr and exit status 2."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
     try:
         main(sys.argv[1:] if argv is None else argv)
     except ZooError as error:

@@ -57,8 +57,10 @@ def feature_extractor(base, cut: str = "features"):
     return keras.Model(base.inputs, base.get_layer(cut).output, name="base")
 
 
-def transfer_head(base, *, name, input_shape, num_classes, head, dense_units, dropout, l2):
-    """Input -> (resize to the base's input size) -> frozen base -> dense -> head."""
+def transfer_head(base, *, name, input_shape, num_classes, head, dense_units, dropout, l2,
+                  trainable_base=False):
+    """Input -> (resize to the base's input size) -> base (frozen unless trainable_base) -> dense
+    -> head."""
     import keras
     num_classes, head, dropout, l2, _ = heads.check_common(
         num_classes=num_classes, head=head, dropout=dropout, l2=l2)
@@ -68,7 +70,7 @@ def transfer_head(base, *, name, input_shape, num_classes, head, dense_units, dr
         raise InvalidArgumentError(
             f"input_shape={input_shape} has {input_shape[-1]} channels but the base expects "
             f"{base_shape[-1]}.")
-    base.trainable = False
+    base.trainable = validation.boolean("trainable_base", trainable_base)
     inputs = keras.Input(shape=input_shape, name="image")
     x = inputs
     if None not in base_shape and input_shape[:2] != base_shape[:2]:
@@ -111,10 +113,10 @@ def vgg16_transfer(*, weights="imagenet", input_shape=(180, 180, 3), num_classes
                       "frozen, with a new head; images are resized to the base's input size.",
           reference=Reference("accuracy", None, "none", "measured by the transfer recipe"))
 def transfer(*, base="cnn_cifar10", cut="features", input_shape=(180, 180, 3), num_classes=2,
-             dense_units=128, dropout=0.5, l2=0.0, head="sigmoid"):
+             dense_units=128, dropout=0.5, l2=0.0, head="sigmoid", trainable_base=False):
     return transfer_head(feature_extractor(base, cut), name="transfer", input_shape=input_shape,
                          num_classes=num_classes, head=head, dense_units=dense_units,
-                         dropout=dropout, l2=l2)
+                         dropout=dropout, l2=l2, trainable_base=trainable_base)
 
 
 def unfreeze_top(model, layers: int):

@@ -1,0 +1,56 @@
+"""The `zoo` command: instant listing, one clear line and exit status 2 on bad input."""
+import subprocess
+import sys
+
+import pytest
+
+
+def zoo_cli(*args, **kwargs):
+    return subprocess.run([sys.executable, "-m", "zoo.cli", *args], capture_output=True,
+                          text=True, timeout=300, **kwargs)
+
+
+def test_list_info_and_help_do_not_import_tensorflow():
+    code = ("import sys; from zoo import cli\n"
+            "for argv in (['list'], ['list', 'cnn_*'], ['info', 'cnn_fashion']):\n"
+            "    assert cli.main(argv) == 0\n"
+            "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "cnn_fashion" in done.stdout and "lenet" in done.stdout
+
+
+def test_list_with_pattern():
+    done = zoo_cli("list", "*_sentiment")
+    names = [line.split()[0] for line in done.stdout.splitlines()[1:]]
+    assert names == ["lstm_sentiment", "rnn_sentiment"]
+
+
+@pytest.mark.parametrize("command", [["--help"], ["train", "--help"], ["evaluate", "--help"],
+                                     ["info", "--help"], ["results", "--help"],
+                                     ["analyze", "--help"]])
+def test_every_command_has_help(command):
+    done = zoo_cli(*command)
+    assert done.returncode == 0 and "usage: zoo" in done.stdout
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["train", "cnn_fasion"], "Did you mean 'cnn_fashion'"),
+    (["info", "alexnet"], "Unknown model 'alexnet'"),
+    (["train", "cnn_fashion", "--epochs", "0"], "epochs=0"),
+    (["train", "cnn_fashion", "--batch-size", "-1"], "batch_size=-1"),
+    (["train", "cnn_fashion", "--set", "dropuot=0.5"], "no argument 'dropuot'"),
+    (["evaluate", "runs/no/such/run"], "does not exist"),
+])
+def test_bad_input_is_one_line_and_exit_2(argv, words, tmp_path):
+    done = zoo_cli(*argv, "--output-dir", str(tmp_path)) if argv[0] == "train" and "--set" in argv \
+        else zoo_cli(*argv, cwd=tmp_path)
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and words in lines[0], done.stderr
+    assert not list(tmp_path.rglob("*.keras"))
+
+
+def test_argparse_errors_exit_2():
+    done = zoo_cli("train", "cnn_fashion", "--epochs", "ten")
+    assert done.returncode == 2 and "invalid int value" in done.stderr

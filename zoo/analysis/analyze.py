@@ -1,0 +1,160 @@
+"""`analyze` and `compare`: run the analyses on trained runs and write each one's PNG figures and
+the numbers behind them (JSON) to an output folder."""
+from __future__ import annotations
+
+import numpy as np
+
+from zoo import validation
+from zoo.analysis import (adversarial, augment_preview, confusion, curves, errors_grid, filters,
+                          inputs, robustness)
+from zoo.analysis.subject import Subject
+from zoo.errors import InvalidArgumentError, RunError, ZooError
+
+DEFAULT_WHAT = ("confusion", "errors", "filters", "feature_maps", "fgsm", "rotation")
+WHAT = DEFAULT_WHAT + ("curves", "augmentation")
+COMPARE_WHAT = ("confusion", "fgsm", "rotation", "curves")
+
+
+def analyze(run_or_model, what=None, *, out_dir=None, data_dir=None, subset=None,
+            eps=adversarial.EPS, angles=robustness.ANGLES, data=None, class_names=None,
+            image_index=0) -> dict[str, list[str]]:
+    """Analyse one trained model: a run folder, a .keras file or a keras.Model.
+
+    what: names from WHAT; None runs those of DEFAULT_WHAT that apply to the model (no filters
+    for a dense net). out_dir: by default <run folder>/analysis. data: the test data as (x, y)
+    arrays or a dataset, instead of loading the run's dataset with zoo.data (data_dir, subset).
+    image_index: the test example whose feature maps are drawn.
+    Returns {analysis: [paths written]}."""
+    eps, angles = adversarial.check_eps(eps), robustness.check_angles(angles)
+    image_index = validation.non_negative_int("image_index", image_index)
+    subject = Subject(run_or_model, out_dir=out_dir, data=data, class_names=class_names,
+                      data_dir=data_dir, subset=subset)
+    options = {"eps": eps, "angles": angles, "image_index": image_index}
+    return {name: STEPS[name](subject, **options) for name in _choose(what, subject)}
+
+
+def _choose(what, subject) -> list[str]:
+    """The analyses to run, each checked to apply before any is run."""
+    if what is None:
+        return [name for name in DEFAULT_WHAT if _applies(name, subject)]
+    what = [what] if isinstance(what, str) else list(what)
+    for name in what:
+        validation.choice("what", name, WHAT)
+        _check_applies(name, subject)
+    return what
+
+
+def _applies(name, subject) -> bool:
+    try:
+        _check_applies(name, subject)
+    except ZooError:
+        return False
+    return True
+
+
+def _check_applies(name, subject):
+    model = subject.model
+    if name not in ("curves", "augmentation") and not _is_classifier(model):
+        raise InvalidArgumentError(
+            f"{name} needs a classifier (softmax or one sigmoid unit); {model.name} is not one.")
+    if name in ("errors", "filters", "feature_maps", "fgsm", "rotation", "augmentation") \
+            and not inputs.is_image_model(model):
+        raise InvalidArgumentError(
+            f"{name} needs a model of images (height, width, channels); {model.name} takes "
+            f"inputs of shape {tuple(model.inputs[0].shape[1:])}.")
+    if name == "filters":
+        filters.first_conv_layer(model)
+    if name == "feature_maps":
+        filters.conv_layers(model)
+    if name == "curves" and subject.history_file() is None:
+        raise RunError(f"curves needs a run folder with a history.csv; {model.name} has none.")
+
+
+def _is_classifier(model) -> bool:
+    activation = getattr(getattr(model.layers[-1], "activation", None), "__name__", None)
+    units = model.outputs[0].shape[-1]
+    return activation == "softmax" or (activation == "sigmoid" and units == 1)
+
+
+def _confusion(s, **_):
+    result = confusion.confusion_matrix(s.model, s.test, num_classes=len(s.class_names))
+    return [s.write_figure(confusion.plot_confusions([result], [s.label], s.class_names),
+                           "confusion.png"),
+            s.write_figure(confusion.plot_per_class_accuracy([result], [s.label], s.class_names),
+                           "per_class_accuracy.png"),
+            s.write_json({"model": s.label, "class_names": s.class_names, **result},
+                         "confusion.json")]
+
+
+def _errors(s, **_):
+    result = errors_grid.confident_errors(s.model, s.test)
+    return [s.write_figure(errors_grid.plot_errors(s.test[0], result, s.class_names), "errors.png"),
+            s.write_json({"model": s.label, "class_names": s.class_names, **result},
+                         "errors.json")]
+
+
+def _filters(s, **_):
+    result = filters.first_layer_filters(s.model)
+    return [s.write_figure(filters.plot_filters(result["kernel"]), "filters.png"),
+            s.write_json({"model": s.label, "layer": result["layer"],
+                          "shape": result["kernel"].shape, "kernel": result["kernel"]},
+                         "filters.json")]
+
+
+def _feature_maps(s, image_index, **_):
+    x, y = s.test
+    if image_index >= len(x):
+        raise InvalidArgumentError(
+            f"image_index={image_index} is invalid: the test data has {len(x)} examples.")
+    maps = filters.feature_maps(s.model, x[image_index])
+    summary = {name: {"shape": m.shape, "mean_per_channel": m.mean(axis=(0, 1))}
+               for name, m in maps.items()}
+    return [s.write_figure(filters.plot_feature_maps(x[image_index], maps), "feature_maps.png"),
+            s.write_json({"model": s.label, "image_index": image_index,
+                          "label": s.class_names[y[image_index]], "layers": summary},
+                         "feature_maps.json")]
+
+
+def _fgsm(s, eps, **_):
+    result = adversarial.fgsm_accuracy(s.model, s.test, eps)
+    examples = adversarial.fgsm_examples(s.model, s.test, eps)
+    shown = {k: v for k, v in examples.items()
+             if k not in ("images", "perturbation", "adversarial")}
+    return [s.write_figure(adversarial.plot_fgsm(examples, s.class_names), "fgsm_examples.png"),
+            s.write_figure(adversarial.plot_fgsm_accuracy({s.label: result}), "fgsm_accuracy.png"),
+            s.write_json({"model": s.label, **result, "examples": shown}, "fgsm.json")]
+
+
+def _rotation(s, angles, **_):
+    result = robustness.rotation_accuracy(s.model, s.test, angles)
+    return [s.write_figure(robustness.plot_rotation({s.label: result}), "rotation.png"),
+            s.write_figure(robustness.plot_rotated_examples(s.test[0][0], angles),
+                           "rotated_examples.png"),
+            s.write_json({"model": s.label, **result}, "rotation.json")]
+
+
+def _curves(s, **_):
+    history = curves.read_history(s.history_file())
+    return [s.write_figure(curves.plot_learning_curves({s.label: history}), "learning_curves.png"),
+            s.write_json({s.label: history}, "learning_curves.json")]
+
+
+def _augmentation(s, **_):
+    """A preview of the run's augmentation preset ("standard" when it used none)."""
+    images = next(s.splits.train.as_numpy_iterator())[0][:4]
+    import zoo.data  # importable: the splits came from it
+    preset = s.config.get("data", {}).get("augment") or "standard"
+    preset = "standard" if preset == "none" else preset
+    layers = zoo.data.augmentation(preset, s.splits.info.name)
+    samples = augment_preview.augment_samples(images, layers)
+    title = f"augmentation preset {preset!r}"
+    return [s.write_figure(augment_preview.plot_augmentation(images, samples, title=title),
+                           "augmentation.png"),
+            s.write_json({"preset": preset, "dataset": s.splits.info.name,
+                          "images": len(images), "repeats": samples.shape[1]},
+                         "augmentation.json")]
+
+
+STEPS = {"confusion": _confusion, "errors": _errors, "filters": _filters,
+         "feature_maps": _feature_maps, "fgsm": _fgsm, "rotation": _rotation,
+         "curves": _curves, "augmentation": _augmentation}

@@ -1,0 +1,32 @@
+"""The data a run was trained and tested on, loaded through zoo.data as its config.json says."""
+from __future__ import annotations
+
+from zoo.errors import DataError, ZooError
+
+# The arguments of zoo.data.load that a run's config records under "data" and that matter here.
+LOAD_KEYS = ("data_dir", "batch_size", "validation_fraction", "subset", "seed")
+
+
+def dataset_name(config: dict, model) -> str:
+    """The run's dataset, else the dataset of the registered model of the same name."""
+    if config.get("dataset"):
+        return config["dataset"]
+    from zoo import registry
+    try:
+        return registry.get(model.name).dataset
+    except ZooError:
+        raise DataError(
+            f"Cannot tell which dataset {model.name} was trained on: it has no config.json and "
+            "is no registered model. Pass the test data explicitly (data=(x, y)).") from None
+
+
+def load_splits(config: dict, model, *, data_dir=None, subset=None):
+    """zoo.data.load(...) with the run's data arguments; data_dir and subset override them."""
+    try:
+        import zoo.data
+    except ImportError as error:
+        raise DataError(f"The data layer zoo.data cannot be imported ({error}): pass the test "
+                        "data explicitly (data=(x, y)).") from None
+    kwargs = {k: v for k, v in config.get("data", {}).items() if k in LOAD_KEYS}
+    kwargs.update({k: v for k, v in (("data_dir", data_dir), ("subset", subset)) if v is not None})
+    return zoo.data.load(dataset_name(config, model), **kwargs)

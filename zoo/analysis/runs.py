@@ -1,0 +1,61 @@
+"""Opening what a training run left behind: runs/<model>/<stamp>/ with model.keras, config.json,
+metrics.json, history.csv and status.json, or a bare .keras file."""
+from __future__ import annotations
+
+import json
+import os
+
+from zoo.errors import RunError
+
+MODEL_FILE = "model.keras"
+CONFIG_FILE = "config.json"
+STATUS_FILE = "status.json"
+
+
+def open_run(path) -> tuple:
+    """(model, config) of a run folder or a .keras file. The config is the run's config.json ({}
+    for a .keras file outside a run folder)."""
+    from zoo.saving import load_model
+    model_file, folder = model_path(path)
+    return load_model(model_file), read_config(folder)
+
+
+def model_path(path) -> tuple[str, str]:
+    """(the .keras file, the folder it lives in) for a run folder or a .keras file."""
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        model_file = os.path.join(path, MODEL_FILE)
+        if not os.path.isfile(model_file):
+            raise RunError(f"The run folder {path} has no {MODEL_FILE}{_state_hint(path)}.")
+        return model_file, path
+    if os.path.isfile(path):
+        return path, os.path.dirname(os.path.abspath(path))
+    raise RunError(f"{path} does not exist: pass a run folder (runs/<model>/<stamp>) or a .keras "
+                   "file.")
+
+
+def _state_hint(folder) -> str:
+    try:
+        state = read_json(os.path.join(folder, STATUS_FILE)).get("state")
+    except RunError:
+        return ": is it a run folder?"
+    if state == "running":
+        return ": the run is still running and has not saved its model yet"
+    return f" (its status is {state!r})"
+
+
+def read_config(folder) -> dict:
+    """The folder's config.json, or {} when it has none."""
+    path = os.path.join(folder, CONFIG_FILE)
+    return read_json(path) if os.path.isfile(path) else {}
+
+
+def read_json(path) -> dict:
+    try:
+        with open(path) as f:
+            data = json.load(f)
+    except (OSError, ValueError) as error:
+        raise RunError(f"Cannot read {path}: {error}.") from None
+    if not isinstance(data, dict):
+        raise RunError(f"{path} does not hold a JSON object.")
+    return data
