@@ -1,8 +1,11 @@
 """cnn_fashion on Fashion-MNIST: two conv layers of 16 3x3 filters, with the material's budget.
 
-The material trains it with Adam, 10 epochs, mini-batch 128 to 0.91 test accuracy. A literal
-conv-pool-conv-pool-softmax reached only 0.873 here; BatchNorm after each convolution and a dense
-layer of 128 with dropout before the softmax reach 0.91 within the same budget.
+The material trains it with Adam, 10 epochs, mini-batch 128 to 0.91 test accuracy. Measured here
+(seed 0, 54,000 training images, the other 6,000 held out for validation):
+  literal conv16-pool-conv16-pool-softmax, Adam 1e-3                        0.873
+  + BatchNorm, dense 128 and dropout 0.3 (the zoo's cnn_fashion), Adam 1e-3  0.910
+  the same with a larger rate (2e-3) decayed by a cosine over the 10 epochs   0.916
+  conv16-conv16-pool (one pooling, 4x the dense weights), Adam 1e-3           0.901
 """
 from zoo.runner import Run, TrainConfig
 from zoo.train_options import run_recipe
@@ -13,7 +16,8 @@ CONFIG = TrainConfig(
     epochs=10,
     batch_size=128,
     optimizer="adam",
-    learning_rate=1e-3,
+    learning_rate=2e-3,
+    lr_schedule="cosine",
 )
 
 

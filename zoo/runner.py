@@ -205,6 +205,9 @@ class Run:
             keras.mixed_precision.set_global_policy("mixed_bfloat16" if not _has_gpu()
                                                     else "mixed_float16")
         self.strategy = _strategy(self.config.distribute)
+        if self.config.distribute != "none":
+            print(f"Training with {type(self.strategy).__name__} over "
+                  f"{self.strategy.num_replicas_in_sync} replicas.")
 
     def write_status(self, state, **extra):
         elapsed = time.perf_counter() - self._started

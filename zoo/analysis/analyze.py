@@ -1,18 +1,15 @@
-"""`analyze` and `compare`: run the analyses on trained runs and write each one's PNG figures and
-the numbers behind them (JSON) to an output folder."""
+"""`analyze`: run the analyses on one trained model and write each one's PNG figures and the
+numbers behind them (JSON) to an output folder."""
 from __future__ import annotations
-
-import numpy as np
 
 from zoo import validation
 from zoo.analysis import (adversarial, augment_preview, confusion, curves, errors_grid, filters,
-                          inputs, robustness)
+                          requirements, robustness)
 from zoo.analysis.subject import Subject
-from zoo.errors import InvalidArgumentError, RunError, ZooError
+from zoo.errors import InvalidArgumentError
 
 DEFAULT_WHAT = ("confusion", "errors", "filters", "feature_maps", "fgsm", "rotation")
 WHAT = DEFAULT_WHAT + ("curves", "augmentation")
-COMPARE_WHAT = ("confusion", "fgsm", "rotation", "curves")
 
 
 def analyze(run_or_model, what=None, *, out_dir=None, data_dir=None, subset=None,
@@ -36,44 +33,12 @@ def analyze(run_or_model, what=None, *, out_dir=None, data_dir=None, subset=None
 def _choose(what, subject) -> list[str]:
     """The analyses to run, each checked to apply before any is run."""
     if what is None:
-        return [name for name in DEFAULT_WHAT if _applies(name, subject)]
+        return [name for name in DEFAULT_WHAT if requirements.applies(name, subject)]
     what = [what] if isinstance(what, str) else list(what)
     for name in what:
         validation.choice("what", name, WHAT)
-        _check_applies(name, subject)
+        requirements.check(name, subject)
     return what
-
-
-def _applies(name, subject) -> bool:
-    try:
-        _check_applies(name, subject)
-    except ZooError:
-        return False
-    return True
-
-
-def _check_applies(name, subject):
-    model = subject.model
-    if name not in ("curves", "augmentation") and not _is_classifier(model):
-        raise InvalidArgumentError(
-            f"{name} needs a classifier (softmax or one sigmoid unit); {model.name} is not one.")
-    if name in ("errors", "filters", "feature_maps", "fgsm", "rotation", "augmentation") \
-            and not inputs.is_image_model(model):
-        raise InvalidArgumentError(
-            f"{name} needs a model of images (height, width, channels); {model.name} takes "
-            f"inputs of shape {tuple(model.inputs[0].shape[1:])}.")
-    if name == "filters":
-        filters.first_conv_layer(model)
-    if name == "feature_maps":
-        filters.conv_layers(model)
-    if name == "curves" and subject.history_file() is None:
-        raise RunError(f"curves needs a run folder with a history.csv; {model.name} has none.")
-
-
-def _is_classifier(model) -> bool:
-    activation = getattr(getattr(model.layers[-1], "activation", None), "__name__", None)
-    units = model.outputs[0].shape[-1]
-    return activation == "softmax" or (activation == "sigmoid" and units == 1)
 
 
 def _confusion(s, **_):
@@ -142,10 +107,10 @@ def _curves(s, **_):
 def _augmentation(s, **_):
     """A preview of the run's augmentation preset ("standard" when it used none)."""
     images = next(s.splits.train.as_numpy_iterator())[0][:4]
-    import zoo.data  # importable: the splits came from it
+    from zoo.data import augmentation  # importable: the splits came from it
     preset = s.config.get("data", {}).get("augment") or "standard"
     preset = "standard" if preset == "none" else preset
-    layers = zoo.data.augmentation(preset, s.splits.info.name)
+    layers = augmentation(preset, s.splits.info.name)
     samples = augment_preview.augment_samples(images, layers)
     title = f"augmentation preset {preset!r}"
     return [s.write_figure(augment_preview.plot_augmentation(images, samples, title=title),

@@ -37,7 +37,7 @@ def _draw_matrix(ax, matrix, class_names):
     ax.set(xlabel="predicted", ylabel="true")
     if k <= 20:
         for (i, j), count in np.ndenumerate(matrix):
-            ax.text(j, i, str(count), ha="center", va="center", fontsize=6,
+            ax.text(j, i, str(count), ha="center", va="center", fontsize=9 if k <= 10 else 6,
                     color="white" if fraction[i, j] > 0.5 else "black")
 
 

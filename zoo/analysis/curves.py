@@ -6,6 +6,7 @@ import csv
 import os
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from zoo.analysis import plots
 from zoo.errors import RunError
@@ -41,6 +42,7 @@ def plot_learning_curves(histories: dict, metrics=None):
         for i, (label, history) in enumerate(histories.items()):
             _draw_metric(ax, history, metric, label, color=f"C{i}")
         ax.set(xlabel="epoch", ylabel=metric, title=metric)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
     return fig

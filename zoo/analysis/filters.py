@@ -7,6 +7,8 @@ import numpy as np
 from zoo.analysis import plots
 from zoo.errors import InvalidArgumentError
 
+MAP_CELL = 1.25  # inches per feature map
+
 
 def conv_layers(model) -> list:
     """The model's own 2D convolution layers, in order (at least one)."""
@@ -47,9 +49,8 @@ def _no_conv_error(model):
 
 def first_layer_filters(model) -> dict:
     """{"layer": name, "kernel": weights of shape (height, width, in channels, filters)}."""
-    import keras
     layer = first_conv_layer(model)
-    return {"layer": layer.name, "kernel": keras.ops.convert_to_numpy(layer.kernel)}
+    return {"layer": layer.name, "kernel": np.array(layer.kernel.numpy())}
 
 
 def plot_filters(kernel, *, ncols=8):
@@ -80,7 +81,7 @@ def feature_maps(model, image) -> dict:
 def plot_feature_maps(image, maps: dict, *, max_channels=8):
     """The input, then one row per convolution layer showing its first channels."""
     ncols = max(min(max_channels, max(m.shape[-1] for m in maps.values())), 2)
-    fig = plots.figure(ncols * plots.CELL * 0.8, (len(maps) + 1) * plots.CELL * 0.8)
+    fig = plots.figure(ncols * MAP_CELL, (len(maps) + 1) * MAP_CELL)
     axes = fig.subplots(len(maps) + 1, ncols, squeeze=False)
     for ax in axes.flat:
         ax.axis("off")

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from zoo.analysis.output import DPI
 
-CELL = 1.6  # inches per image in a grid
+CELL = 1.5  # inches per image in a grid
 
 
 def figure(width: float, height: float) -> Figure:

@@ -23,10 +23,10 @@ def dataset_name(config: dict, model) -> str:
 def load_splits(config: dict, model, *, data_dir=None, subset=None):
     """zoo.data.load(...) with the run's data arguments; data_dir and subset override them."""
     try:
-        import zoo.data
+        from zoo.data import load
     except ImportError as error:
         raise DataError(f"The data layer zoo.data cannot be imported ({error}): pass the test "
                         "data explicitly (data=(x, y)).") from None
     kwargs = {k: v for k, v in config.get("data", {}).items() if k in LOAD_KEYS}
     kwargs.update({k: v for k, v in (("data_dir", data_dir), ("subset", subset)) if v is not None})
-    return zoo.data.load(dataset_name(config, model), **kwargs)
+    return load(dataset_name(config, model), **kwargs)

@@ -1,0 +1,76 @@
+"""The data a search trains on: loaded once, re-batched per trial.
+
+Either a dataset name, loaded with zoo.data.load (once per augmentation preset the space asks
+for), or explicit (train, validation, test) splits, each a batched tf.data.Dataset of (x, y) or an
+(x, y) pair of arrays.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from zoo.errors import InvalidArgumentError
+
+SPLITS = ("train", "validation", "test")
+
+
+class SearchData:
+    def __init__(self, name=None, *, splits=None, batch_size=128, load_options=None):
+        self.name = name
+        self.batch_size = batch_size
+        self.load_options = dict(load_options or {})
+        self._by_augment = {}
+        if splits is not None:
+            self._by_augment[None] = dict(zip(SPLITS, splits))
+
+    @classmethod
+    def explicit(cls, splits, batch_size=128):
+        if not isinstance(splits, (tuple, list)) or len(splits) != 3:
+            raise InvalidArgumentError(
+                "data must be a dataset name or a (train, validation, test) tuple, each a "
+                "tf.data.Dataset of (x, y) batches or an (x, y) pair of arrays.")
+        return cls(splits=[_as_dataset(s, batch_size, name) for s, name in zip(splits, SPLITS)],
+                   batch_size=batch_size)
+
+    @classmethod
+    def saved(cls, folder, batch_size=128):
+        """Splits written by `save` (how workers of a distributed search get explicit data)."""
+        import tensorflow as tf
+        return cls(splits=[tf.data.Dataset.load(str(Path(folder) / s)) for s in SPLITS],
+                   batch_size=batch_size)
+
+    def save(self, folder):
+        for split in SPLITS:
+            self.split(split).save(str(Path(folder) / split))
+
+    def split(self, split, *, augment=None, batch_size=None):
+        dataset = self._load(augment)[split]
+        if batch_size and batch_size != self.batch_size:
+            import tensorflow as tf
+            dataset = dataset.rebatch(batch_size).prefetch(tf.data.AUTOTUNE)
+        return dataset
+
+    def info(self):
+        """The zoo.data DatasetInfo, or None for explicit data."""
+        return self._load(None).get("info")
+
+    def _load(self, augment):
+        key = None if self.name is None else (augment or "none")
+        if key not in self._by_augment:
+            import zoo.data
+            splits = zoo.data.load(self.name, batch_size=self.batch_size, augment=key,
+                                   **self.load_options)
+            self._by_augment[key] = {"train": splits.train, "validation": splits.validation,
+                                     "test": splits.test, "info": splits.info}
+        return self._by_augment[key]
+
+
+def _as_dataset(split, batch_size, name):
+    import tensorflow as tf
+    if isinstance(split, tf.data.Dataset):
+        return split
+    if isinstance(split, (tuple, list)) and len(split) == 2:
+        return tf.data.Dataset.from_tensor_slices(tuple(split)).batch(batch_size).prefetch(
+            tf.data.AUTOTUNE)
+    raise InvalidArgumentError(
+        f"The {name} split is a {type(split).__name__}: pass a tf.data.Dataset of (x, y) batches "
+        "or an (x, y) pair of arrays.")

@@ -1,0 +1,360 @@
+"""Search spaces as plain data: a dict of hyperparameter name -> spec, one per zoo model.
+
+    from tuning.spaces import Choice, Float, default_space
+    space = default_space("cnn_fashion")              # {"filters": Choice(...), ...}
+    space["learning_rate"] = Float(1e-4, 1e-2, sampling="log")
+
+A name is either one of the builder's own keyword arguments (`zoo.describe(name).arguments`) or
+one of TRAINING_HYPERPARAMETERS, which go to compile (learning_rate, optimizer), to fit
+(batch_size, epochs) or to the data pipeline (augment). A builder argument whose default is a tuple
+(filters=(32, 64)) is tuned through its first entry; the other entries keep their ratio to it.
+
+This module imports neither TensorFlow nor keras-tuner: `register` takes the HyperParameters object.
+"""
+from __future__ import annotations
+
+import ast
+import dataclasses
+import math
+from typing import Any
+
+from zoo import validation
+from zoo.errors import InvalidArgumentError
+
+TRAINING_HYPERPARAMETERS = ("learning_rate", "optimizer", "batch_size", "epochs", "augment")
+OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
+
+
+def _encode(value):
+    """keras-tuner Choices hold int, float, str or bool: tuples travel as "32,64"."""
+    return ",".join(map(str, value)) if isinstance(value, (tuple, list)) else value
+
+
+@dataclasses.dataclass(frozen=True)
+class Choice:
+    """One of a list of values (numbers, strings, booleans or tuples such as (256, 128))."""
+    values: tuple
+    default: Any = None
+
+    def __post_init__(self):
+        values = tuple(tuple(v) if isinstance(v, list) else v for v in self.values)
+        if not values:
+            raise InvalidArgumentError("Choice() needs at least one value.")
+        if {type(v) for v in values} == {int, float}:  # keras-tuner wants one type
+            values = tuple(float(v) for v in values)
+        object.__setattr__(self, "values", values)
+        if self.default is not None and _encode(self.default) not in map(_encode, values):
+            raise InvalidArgumentError(
+                f"Choice default {self.default!r} is not one of its values {list(values)}.")
+
+    def register(self, hp, name):
+        encoded = [_encode(v) for v in self.values]
+        default = None if self.default is None else _encode(self.default)
+        chosen = hp.Choice(name, encoded, default=default)
+        return dict(zip(encoded, self.values)).get(chosen, chosen)
+
+    def grid_size(self):
+        return len(self.values)
+
+
+@dataclasses.dataclass(frozen=True)
+class Int:
+    """A whole number in [min_value, max_value], every `step` (a factor when sampling="log")."""
+    min_value: int
+    max_value: int
+    step: int | None = None
+    sampling: str = "linear"
+    default: int | None = None
+
+    def __post_init__(self):
+        _check_range(self, int)
+
+    def register(self, hp, name):
+        return hp.Int(name, self.min_value, self.max_value, step=self.step,
+                      sampling=self.sampling, default=self.default)
+
+    def grid_size(self):
+        if self.sampling == "linear":
+            return (self.max_value - self.min_value) // (self.step or 1) + 1
+        return _log_grid_size(self)
+
+
+@dataclasses.dataclass(frozen=True)
+class Float:
+    """A real number in [min_value, max_value]; a grid needs a `step` (a factor when log)."""
+    min_value: float
+    max_value: float
+    step: float | None = None
+    sampling: str = "linear"
+    default: float | None = None
+
+    def __post_init__(self):
+        _check_range(self, (int, float))
+
+    def register(self, hp, name):
+        return hp.Float(name, self.min_value, self.max_value, step=self.step,
+                        sampling=self.sampling, default=self.default)
+
+    def grid_size(self):
+        if self.step is None:
+            return None
+        if self.sampling == "linear":
+            return int((self.max_value - self.min_value) / self.step + 1e-9) + 1
+        return _log_grid_size(self)
+
+
+@dataclasses.dataclass(frozen=True)
+class Boolean:
+    default: bool = False
+
+    def register(self, hp, name):
+        return hp.Boolean(name, default=self.default)
+
+    def grid_size(self):
+        return 2
+
+
+@dataclasses.dataclass(frozen=True)
+class Fixed:
+    """A value held constant (any builder value, e.g. weights=None): not a hyperparameter."""
+    value: Any
+
+    def register(self, hp, name):
+        return self.value
+
+    def grid_size(self):
+        return 1
+
+
+SPECS = {"choice": Choice, "int": Int, "float": Float, "boolean": Boolean, "fixed": Fixed}
+SAMPLINGS = ("linear", "log", "reverse_log")
+
+
+def _check_range(spec, kind):
+    name = type(spec).__name__
+    if not (isinstance(spec.min_value, kind) and isinstance(spec.max_value, kind)) \
+            or isinstance(spec.min_value, bool) or spec.min_value > spec.max_value:
+        raise InvalidArgumentError(
+            f"{name}({spec.min_value!r}, {spec.max_value!r}) is invalid: it needs two numbers "
+            "with min_value <= max_value.")
+    validation.choice(f"{name} sampling", spec.sampling, SAMPLINGS)
+    if spec.sampling != "linear" and spec.min_value <= 0:
+        raise InvalidArgumentError(f"{name} with sampling={spec.sampling!r} needs min_value > 0.")
+    if spec.step is not None and (spec.step <= 0 or (spec.sampling != "linear" and spec.step <= 1)):
+        raise InvalidArgumentError(
+            f"{name} step={spec.step!r} is invalid: it must be > 0 (> 1, a factor, with "
+            "log sampling).")
+    if spec.default is not None and not spec.min_value <= spec.default <= spec.max_value:
+        raise InvalidArgumentError(f"{name} default {spec.default!r} is outside its range.")
+
+
+def _log_grid_size(spec):
+    if spec.step is None:
+        return None
+    return int(math.log(spec.max_value / spec.min_value, spec.step) + 1e-8) + 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Default spaces
+
+
+def _learning_rate(info):
+    lr = info.learning_rate
+    return Float(lr / 10, lr * 10, sampling="log", default=lr)
+
+
+def _common(info) -> dict:
+    """The hyperparameters every builder with these arguments shares."""
+    args = info.arguments
+    space = {"learning_rate": _learning_rate(info),
+             "batch_size": Choice((32, 64, 128, 256), default=128)}
+    if "dropout" in args:
+        space["dropout"] = Float(0.0, 0.5, step=0.1, default=float(args["dropout"]))
+    if "l2" in args:
+        space["l2"] = Choice((0.0, 1e-4, 1e-3), default=float(args["l2"]))
+    if "batchnorm" in args:
+        space["batchnorm"] = Boolean(default=args["batchnorm"])
+    return space
+
+
+_WIDTHS = {
+    "dense_mnist": {"units": Choice((128, 256, 512), default=512)},
+    "dense_fashion": {"units": Choice((64, 128, 256), default=128)},
+    "cnn_mnist": {"filters": Choice((16, 32, 64), default=32),
+                  "dense_units": Choice((64, 128, 256), default=128)},
+    "lenet": {"n1": Choice((6, 10, 16), default=10), "n2": Choice((16, 20, 32), default=20),
+              "activation": Choice(("relu", "tanh"), default="relu")},
+    "cnn_fashion": {"filters": Choice((8, 16, 32), default=16),
+                    "dense_units": Choice((64, 128, 256), default=128)},
+    "cnn_cifar10": {"filters": Choice((16, 32, 64), default=32),
+                    "dense_units": Choice((64, 128, 256), default=128),
+                    "augment": Choice(("none", "light", "standard"), default="none")},
+    "resnet_small": {"filters": Choice((8, 16, 32), default=16),
+                     "blocks_per_stage": Int(1, 3, default=2),
+                     "augment": Choice(("none", "light", "standard"), default="none")},
+    "transfer": {"dense_units": Choice((64, 128, 256), default=128),
+                 "augment": Choice(("none", "light"), default="light")},
+    "vgg16_transfer": {"dense_units": Choice((128, 256, 512), default=256)},
+    "lstm_sentiment": {"embedding_dim": Choice((32, 64, 128), default=128),
+                       "units": Choice((32, 64, 128), default=64),
+                       "bidirectional": Boolean(False)},
+    "rnn_sentiment": {"embedding_dim": Choice((32, 64, 128), default=128),
+                      "units": Choice((32, 64, 128), default=64),
+                      "bidirectional": Boolean(False)},
+    "cnn1d_series": {"filters": Choice((32, 64), default=64),
+                     "kernel_size": Choice((3, 5, 7), default=3)},
+    "lstm_series": {"units": Choice((32, 64, 128), default=64), "bidirectional": Boolean(False)},
+}
+
+
+def default_space(model: str) -> dict:
+    """The default search space of a registered model (a fresh dict: change it freely). Models
+    registered without one get the hyperparameters their builder shares with the zoo's."""
+    import zoo
+    info = zoo.describe(model)
+    return {**_common(info), **_WIDTHS.get(model, {})}
+
+
+# ---------------------------------------------------------------------------------------------
+# Resolving and checking a space
+
+
+def resolve(model: str, space: dict | None = None, tune: dict | None = None) -> dict:
+    """`space` (default: the model's) with the specs in `tune` replacing its own. Every name
+    must be a builder argument or a training hyperparameter, and every name in `tune` must be in
+    the space: a typo is an error, not a silently ignored setting."""
+    import zoo
+    info = zoo.describe(model)
+    base = default_space(model) if space is None else dict(space)
+    known = list(info.arguments) + list(TRAINING_HYPERPARAMETERS)
+    for name in base:
+        validation.known_name("hyperparameter", name, known)
+    for name in tune or {}:
+        validation.known_name(f"hyperparameter of the {model} space", name, base)
+    out = {**base, **(tune or {})}
+    for name, spec in out.items():
+        if not isinstance(spec, tuple(SPECS.values())):
+            raise InvalidArgumentError(
+                f"The spec of {name!r} is {spec!r}: use Choice, Int, Float, Boolean or Fixed "
+                "from tuning.spaces (or text such as '8,16,32' or '1e-4..1e-2:log').")
+    if "optimizer" in out:
+        for value in getattr(out["optimizer"], "values", (getattr(out["optimizer"], "value", ""),)):
+            validation.choice("optimizer", value, OPTIMIZERS)
+    return out
+
+
+def grid_size(space: dict) -> int:
+    """The number of points of the full grid; an error names a range without a step."""
+    size = 1
+    for name, spec in space.items():
+        n = spec.grid_size()
+        if n is None:
+            raise InvalidArgumentError(
+                f"A grid search needs a finite set of values, but {name!r} is a continuous range "
+                f"({spec}): give it a step (text: 'LO..HI:STEP', or 'LO..HI:FACTOR:log'), or "
+                "make it a Choice.")
+        size *= n
+    return size
+
+
+def tuned(space: dict) -> dict:
+    """The specs that are hyperparameters (not Fixed)."""
+    return {k: v for k, v in space.items() if not isinstance(v, Fixed)}
+
+
+def register(space: dict, hp) -> dict:
+    """Declare every spec in a keras_tuner.HyperParameters; return name -> current value."""
+    return {name: spec.register(hp, name) for name, spec in space.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain data: JSON and command-line text
+
+
+def to_data(space: dict) -> dict:
+    out = {}
+    for name, spec in space.items():
+        fields = {k: _listify(v) for k, v in dataclasses.asdict(spec).items()}
+        kind = next(k for k, cls in SPECS.items() if type(spec) is cls)
+        out[name] = {"type": kind, **fields}
+    return out
+
+
+def from_data(data: dict) -> dict:
+    out = {}
+    for name, fields in data.items():
+        fields = dict(fields)
+        kind = fields.pop("type", None)
+        validation.choice(f"type of {name!r}", kind, SPECS)
+        if kind == "choice":
+            fields["values"] = tuple(fields["values"])
+        if kind == "fixed" and isinstance(fields.get("value"), list):
+            fields["value"] = tuple(fields["value"])
+        try:
+            out[name] = SPECS[kind](**fields)
+        except TypeError as error:
+            raise InvalidArgumentError(f"The spec of {name!r} is invalid: {error}.") from None
+    return out
+
+
+def _listify(value):
+    return [_listify(v) for v in value] if isinstance(value, (tuple, list)) else value
+
+
+def _literal(text: str):
+    text = text.strip()
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def parse(text: str):
+    """A spec from command-line text:
+        8,16,32           Choice((8, 16, 32))
+        1e-4..1e-2:log    Float(1e-4, 1e-2, sampling="log")
+        0..0.5:0.1        Float(0, 0.5, step=0.1)
+        1..3              Int(1, 3)
+        1e-4..1e-2:10:log Float(1e-4, 1e-2, step=10, sampling="log")  (a grid of 3)
+        true,false        Boolean()
+        0.25              Fixed(0.25)
+    """
+    lo, dots, rest = text.replace(" ", "").partition("..")
+    if dots:
+        return _parse_range(text, lo, rest)
+    values = tuple(_literal(v) for v in text.split(",") if v.strip())
+    if not values:
+        raise InvalidArgumentError(f"{text!r} is empty: give a value, a list or a range.")
+    if sorted(values, key=str) == [False, True]:
+        return Boolean()
+    return Fixed(values[0]) if len(values) == 1 else Choice(values)
+
+
+def _parse_range(text, lo, rest):
+    hi, *options = rest.split(":")
+    sampling = "log" if options and options[-1] == "log" else "linear"
+    options = options[:-1] if sampling == "log" else options
+    if len(options) > 1:
+        raise InvalidArgumentError(f"{text!r} is not a range: write LO..HI[:STEP][:log].")
+    numbers = [_literal(v) for v in (lo, hi, *options)]
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in numbers):
+        raise InvalidArgumentError(f"{text!r} is not a range: write LO..HI[:STEP][:log].")
+    lo, hi, step = numbers + [None] * (3 - len(numbers))
+    if all(isinstance(v, int) for v in numbers):
+        return Int(lo, hi, step=step, sampling=sampling)
+    return Float(float(lo), float(hi), step=step, sampling=sampling)
+
+
+def parse_assignments(pairs) -> dict:
+    """`["filters=8,16", "learning_rate=1e-4..1e-2:log"]` -> {name: spec}."""
+    out = {}
+    for pair in pairs or ():
+        name, sep, text = pair.partition("=")
+        if not sep or not name.strip():
+            raise InvalidArgumentError(
+                f"{pair!r} is invalid: write NAME=SPEC, e.g. filters=8,16,32 or "
+                "learning_rate=1e-4..1e-2:log.")
+        out[name.strip()] = parse(text)
+    return out

@@ -1,0 +1,92 @@
+"""Augmentation presets per domain, built from Keras preprocessing layers. Each preset knows its
+dataset: horizontal flips change what a digit means, so MNIST never gets them.
+
+The same `keras.Sequential` serves the input pipeline (applied to training batches only) and, for
+augmentation on the accelerator, the inside of a model (its layers act only when training).
+"""
+from __future__ import annotations
+
+import itertools
+
+from zoo import validation
+from zoo.data.catalog import DatasetInfo
+from zoo.errors import InvalidArgumentError
+
+PRESETS = {"image": ("none", "light", "standard"), "series": ("none", "light", "standard"),
+           "text": ("none",)}
+# Whether a left-right mirror image keeps its class. Folders of unknown content get no flips:
+# a missing flip costs a little accuracy, a wrong one teaches the model wrong labels.
+HORIZONTAL_FLIP = {"mnist": False, "fashion_mnist": True, "cifar10": True, "cats_vs_dogs": True}
+
+
+def _info(dataset) -> DatasetInfo:
+    if isinstance(dataset, DatasetInfo):
+        return dataset
+    from zoo.data import describe
+    return describe(dataset)
+
+
+def augmentation_presets(dataset) -> list[str]:
+    """The preset names available for a dataset (a name or a DatasetInfo)."""
+    return list(PRESETS[_info(dataset).domain])
+
+
+def augmentation(preset: str, dataset, *, seed: int | None = None):
+    """A keras.Sequential of the preset's layers for `dataset`; "none" gives an empty one.
+
+    With a seed, every layer gets its own seed derived from it, so runs repeat exactly."""
+    import keras
+
+    info = _info(dataset)
+    validation.choice("augment", preset, PRESETS[info.domain])
+    build = {"image": _image_layers, "series": _series_layers, "text": lambda *_: []}[info.domain]
+    seeds = itertools.count(seed) if seed is not None else itertools.repeat(None)
+    return keras.Sequential(build(preset, info, seeds), name=f"augmentation_{preset}")
+
+
+def _image_layers(preset: str, info: DatasetInfo, seeds) -> list:
+    from keras import layers
+
+    if preset == "none":
+        return []
+    # Zero fill suits the black backgrounds of the grayscale sets; photos look natural mirrored.
+    fill = "constant" if info.input_shape[-1] == 1 else "reflect"
+    out = []
+    if HORIZONTAL_FLIP.get(info.name, False):
+        out.append(layers.RandomFlip("horizontal", seed=next(seeds)))
+    if preset == "standard":
+        out.append(layers.RandomRotation(0.05, fill_mode=fill, seed=next(seeds)))
+        out.append(layers.RandomZoom(0.1, fill_mode=fill, seed=next(seeds)))
+    out.append(layers.RandomTranslation(0.1, 0.1, fill_mode=fill, seed=next(seeds)))
+    if preset == "standard" and info.input_shape[-1] == 3:
+        out.append(layers.RandomContrast(0.2, value_range=(0, 1), seed=next(seeds)))
+    return out
+
+
+def _series_layers(preset: str, info: DatasetInfo, seeds) -> list:
+    from keras import layers
+
+    from zoo.data.layers import RandomScaling, RandomTimeShift
+
+    if preset == "none":
+        return []
+    if preset == "light":
+        return [layers.GaussianNoise(0.05, seed=next(seeds))]
+    return [layers.GaussianNoise(0.1, seed=next(seeds)), RandomScaling(0.2, seed=next(seeds)),
+            RandomTimeShift(0.1, seed=next(seeds))]
+
+
+def training_augmentation(augment, info: DatasetInfo, seed: int):
+    """What `load(augment=...)` applies to training batches: None, or a keras.Sequential."""
+    import keras
+
+    if augment is None or augment == "none":
+        return None
+    if isinstance(augment, str):
+        model = augmentation(augment, info, seed=seed)
+        return model if model.layers else None
+    if isinstance(augment, (list, tuple)) and all(isinstance(a, keras.layers.Layer) for a in augment):
+        return keras.Sequential(list(augment), name="augmentation_custom") if augment else None
+    raise InvalidArgumentError(
+        f"augment={augment!r} is invalid: give None, a preset name "
+        f"({', '.join(PRESETS[info.domain])}) or a list of keras layers.")
