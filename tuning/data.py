@@ -23,13 +23,13 @@ class SearchData:
             self._by_augment[None] = dict(zip(SPLITS, splits))
 
     @classmethod
-    def explicit(cls, splits, batch_size=128):
+    def explicit(cls, splits, batch_size=128, seed=0):
         if not isinstance(splits, (tuple, list)) or len(splits) != 3:
             raise InvalidArgumentError(
                 "data must be a dataset name or a (train, validation, test) tuple, each a "
                 "tf.data.Dataset of (x, y) batches or an (x, y) pair of arrays.")
-        return cls(splits=[_as_dataset(s, batch_size, name) for s, name in zip(splits, SPLITS)],
-                   batch_size=batch_size)
+        datasets = [_as_dataset(s, batch_size, name, seed) for s, name in zip(splits, SPLITS)]
+        return cls(splits=datasets, batch_size=batch_size)
 
     @classmethod
     def saved(cls, folder, batch_size=128):
@@ -64,13 +64,15 @@ class SearchData:
         return self._by_augment[key]
 
 
-def _as_dataset(split, batch_size, name):
+def _as_dataset(split, batch_size, name, seed):
     import tensorflow as tf
     if isinstance(split, tf.data.Dataset):
         return split
     if isinstance(split, (tuple, list)) and len(split) == 2:
-        return tf.data.Dataset.from_tensor_slices(tuple(split)).batch(batch_size).prefetch(
-            tf.data.AUTOTUNE)
+        dataset = tf.data.Dataset.from_tensor_slices(tuple(split))
+        if name == "train":
+            dataset = dataset.shuffle(len(split[1]), seed=seed)
+        return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
     raise InvalidArgumentError(
         f"The {name} split is a {type(split).__name__}: pass a tf.data.Dataset of (x, y) batches "
         "or an (x, y) pair of arrays.")

@@ -47,6 +47,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
         batch_size = values.get("batch_size", self.batch_size)
         kwargs.setdefault("epochs", values.get("epochs", self.epochs))
         kwargs.setdefault("verbose", 0)
+        kwargs.setdefault("shuffle", False)  # the pipelines shuffle (and Keras warns otherwise)
         train = data.split("train", augment=values.get("augment"), batch_size=batch_size)
         return model.fit(train, validation_data=data.split("validation"), **kwargs)
 
@@ -57,7 +58,8 @@ class ZooHyperModel(keras_tuner.HyperModel):
         model = self.build(hp)
         train = data.split("train", augment=values.get("augment"), batch_size=batch_size)
         train = train.concatenate(data.split("validation", batch_size=batch_size))
-        model.fit(train, epochs=epochs or values.get("epochs", self.epochs), verbose=verbose)
+        model.fit(train, epochs=epochs or values.get("epochs", self.epochs), verbose=verbose,
+                  shuffle=False)
         return model
 
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import functools
 import os
+import warnings
 
 from keras_tuner import oracles
 from keras_tuner.src.engine import trial as trial_module
 from keras_tuner.src.tuners import gridsearch
 
 from zoo import files
-
-STRATEGIES = ("grid", "random", "bayesian", "hyperband")
 
 
 class AtomicStateMixin:
@@ -60,7 +59,9 @@ class BayesianOptimizationOracle(AtomicStateMixin, oracles.BayesianOptimizationO
     and stop when none is left."""
 
     def populate_space(self, trial_id):
-        response = super().populate_space(trial_id)
+        with warnings.catch_warnings():  # the GP's kernel fit on a handful of points
+            warnings.simplefilter("ignore", category=UserWarning)
+            response = super().populate_space(trial_id)
         if response["status"] == trial_module.TrialStatus.RUNNING and \
                 self._duplicate(response["values"]):
             return self._random_populate_space()

@@ -66,3 +66,31 @@ def trim_history(history_csv: Path, backup_root: Path):
         with files.atomic_path(history_csv) as tmp:
             with open(tmp, "w", newline="") as f:
                 csv.writer(f).writerows(kept)
+
+
+def repair_backup(backup_root: Path):
+    """Make each phase's BackupAndRestore state loadable before resuming.
+
+    BackupAndRestore(double_checkpoint=True) recovers from a corrupt weights file by itself, but
+    not from a corrupt training_metadata.json (a kill during its write): then take the previous
+    copy (.bkp) of both files, or, if there is none, drop that phase's state and redo it."""
+    import shutil
+    for meta in Path(backup_root).glob("*/training_metadata.json"):
+        if _readable_json(meta):
+            continue
+        previous = meta.with_name(meta.name + ".bkp")
+        weights = meta.with_name("latest.weights.h5")
+        previous_weights = weights.with_name(weights.name + ".bkp")
+        if _readable_json(previous) and previous_weights.exists():
+            shutil.copyfile(previous_weights, weights)
+            shutil.copyfile(previous, meta)
+        else:
+            shutil.rmtree(meta.parent)
+
+
+def _readable_json(path: Path) -> bool:
+    try:
+        json.loads(Path(path).read_text())
+        return True
+    except (OSError, ValueError):
+        return False

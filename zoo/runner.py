@@ -190,8 +190,11 @@ class Run:
 
     def __exit__(self, kind, error, tb):
         if kind is not None and self.status.get("state") == "running":
-            self.write_status("failed" if not issubclass(kind, KeyboardInterrupt) else
-                               "interrupted", error=f"{kind.__name__}: {error}")
+            try:
+                self.write_status("failed" if not issubclass(kind, KeyboardInterrupt) else
+                                  "interrupted", error=f"{kind.__name__}: {error}")
+            except (OSError, RunError):
+                pass  # e.g. a full disk: status.json keeps its last good content
         fcntl.flock(self._lock, fcntl.LOCK_UN)
         self._lock.close()
         return False
@@ -288,13 +291,22 @@ class Run:
             callbacks=()):
         """model.fit with the run's callbacks. A run in several phases (e.g. head training, then
         fine-tuning) calls fit once per phase, numbering epochs on with initial_epoch."""
-        from zoo.callbacks import trim_history
+        from zoo.callbacks import repair_backup, trim_history
         splits = splits or self.splits
+        repair_backup(self.path / "backup")
         trim_history(self.path / "history.csv", self.path / "backup")
-        history = model.fit(splits.train, validation_data=splits.validation,
-                            epochs=epochs or self.config.epochs, initial_epoch=initial_epoch,
-                            callbacks=self.callbacks(callbacks, phase),
-                            verbose=self.config.verbose)
+        try:
+            history = model.fit(splits.train, validation_data=splits.validation,
+                                epochs=epochs or self.config.epochs, initial_epoch=initial_epoch,
+                                callbacks=self.callbacks(callbacks, phase),
+                                verbose=self.config.verbose)
+        except OSError as error:
+            if not _disk_full(error):
+                raise
+            raise RunError(
+                f"The disk is full: training of {self.config.model} stopped while writing to "
+                f"{self.path}. The last good checkpoint (best.keras) and backup are intact: free "
+                "some space and run the same command again to resume.") from None
         if model.stop_training and _nan_in(history):
             self.write_status("failed", error="the loss became NaN: lower the learning rate")
             raise RunError(f"Training of {self.config.model} diverged (NaN loss); the run in "
@@ -323,11 +335,25 @@ class Run:
         return metrics
 
     def write_plots(self, model, splits):
+        """Learning curves and, for classifiers, the test confusion matrix (PNG + JSON)."""
         from zoo.analysis import confusion, curves
-        curves.plot_learning_curves([self.path], self.path / "learning_curves.png")
+        history = curves.read_history(self.path)
+        files.save_figure(curves.plot_learning_curves({self.config.model: history}),
+                          self.path / "learning_curves.png")
         if self.head in ("softmax", "sigmoid"):
-            confusion.confusion_report(model, splits.test, self.path,
-                                       class_names=splits.info.class_names)
+            names = list(splits.info.class_names)
+            result = confusion.confusion_matrix(model, splits.test, num_classes=len(names))
+            files.save_figure(confusion.plot_confusions([result], [self.config.model], names),
+                              self.path / "confusion_matrix.png")
+            files.write_json(self.path / "confusion_matrix.json", {
+                "class_names": names, "matrix": result["matrix"].tolist(),
+                "per_class_accuracy": result["per_class_accuracy"].tolist(),
+                "accuracy": result["accuracy"]})
+
+
+def _disk_full(error: OSError) -> bool:
+    import errno
+    return error.errno == errno.ENOSPC or "No space left" in str(error)
 
 
 def _cardinality(dataset) -> int:

@@ -57,11 +57,11 @@ def dense_model(data):
     return model
 
 
-def write_run(folder, model, name, epochs=3):
+def write_run(folder, model, name, epochs=3, dataset="synthetic", data=None):
     """A finished run folder: model.keras, config.json, metrics.json, history.csv, status.json."""
     folder.mkdir(parents=True)
     model.save(folder / "model.keras")
-    config = {"model": name, "dataset": "synthetic", "data": {"batch_size": 32}, "seed": 0}
+    config = {"model": name, "dataset": dataset, "data": data or {"batch_size": 32}, "seed": 0}
     (folder / "config.json").write_text(json.dumps(config))
     (folder / "metrics.json").write_text(json.dumps({"test": {"accuracy": 0.9, "loss": 0.3},
                                                      "wall_time_s": 1.0}))
@@ -71,6 +71,11 @@ def write_run(folder, model, name, epochs=3):
         "epoch,accuracy,loss,val_accuracy,val_loss\n" + "\n".join(rows) + "\n")
     (folder / "status.json").write_text(json.dumps({"state": "finished"}))
     return folder
+
+
+@pytest.fixture(scope="session")
+def run_writer():
+    return write_run
 
 
 @pytest.fixture(scope="session")

@@ -81,6 +81,8 @@ def test_other_bad_arguments(trained, data, tmp_path):
                          data=(x, y))
     with pytest.raises(InvalidArgumentError, match="labels"):
         analysis.confusion_matrix(trained, (x, y[:10]))
+    with pytest.raises(InvalidArgumentError, match="class ids in"):
+        analysis.confusion_matrix(trained, (x, y + 3), num_classes=3)
     with pytest.raises(InvalidArgumentError, match="data of type"):
         analysis.confusion_matrix(trained, x)
     with pytest.raises(RunError, match="history.csv"):

@@ -124,8 +124,9 @@ def fgsm_examples(model, data, eps=EPS, *, count=4, pool=512) -> dict:
     chosen = np.concatenate([fooled, np.setdiff1d(np.arange(len(y)), fooled)])[:count]
     return {"eps": step, "indices": chosen, "true": y[chosen],
             "clean_predicted": clean[chosen], "clean_confidence": clean_confidence[chosen],
-            "adversarial_predicted": predicted[chosen], "adversarial_confidence": confidence[chosen],
-            "images": x[chosen], "perturbation": step * sign[chosen], "adversarial": adversarial[chosen]}
+            "adversarial_predicted": predicted[chosen],
+            "adversarial_confidence": confidence[chosen], "images": x[chosen],
+            "perturbation": step * sign[chosen], "adversarial": adversarial[chosen]}
 
 
 def plot_fgsm(examples, class_names):

@@ -20,14 +20,18 @@ def analyze(run_or_model, what=None, *, out_dir=None, data_dir=None, subset=None
     what: names from WHAT; None runs those of DEFAULT_WHAT that apply to the model (no filters
     for a dense net). out_dir: by default <run folder>/analysis. data: the test data as (x, y)
     arrays or a dataset, instead of loading the run's dataset with zoo.data (data_dir, subset).
-    image_index: the test example whose feature maps are drawn.
+    image_index: the test example whose feature maps and rotations are drawn.
     Returns {analysis: [paths written]}."""
     eps, angles = adversarial.check_eps(eps), robustness.check_angles(angles)
     image_index = validation.non_negative_int("image_index", image_index)
     subject = Subject(run_or_model, out_dir=out_dir, data=data, class_names=class_names,
                       data_dir=data_dir, subset=subset)
+    chosen = _choose(what, subject)
+    if {"feature_maps", "rotation"} & set(chosen) and image_index >= len(subject.test[0]):
+        raise InvalidArgumentError(f"image_index={image_index} is invalid: the test data has "
+                                   f"{len(subject.test[0])} examples.")
     options = {"eps": eps, "angles": angles, "image_index": image_index}
-    return {name: STEPS[name](subject, **options) for name in _choose(what, subject)}
+    return {name: STEPS[name](subject, **options) for name in chosen}
 
 
 def _choose(what, subject) -> list[str]:
@@ -68,9 +72,6 @@ def _filters(s, **_):
 
 def _feature_maps(s, image_index, **_):
     x, y = s.test
-    if image_index >= len(x):
-        raise InvalidArgumentError(
-            f"image_index={image_index} is invalid: the test data has {len(x)} examples.")
     maps = filters.feature_maps(s.model, x[image_index])
     summary = {name: {"shape": m.shape, "mean_per_channel": m.mean(axis=(0, 1))}
                for name, m in maps.items()}
@@ -90,10 +91,10 @@ def _fgsm(s, eps, **_):
             s.write_json({"model": s.label, **result, "examples": shown}, "fgsm.json")]
 
 
-def _rotation(s, angles, **_):
+def _rotation(s, angles, image_index, **_):
     result = robustness.rotation_accuracy(s.model, s.test, angles)
     return [s.write_figure(robustness.plot_rotation({s.label: result}), "rotation.png"),
-            s.write_figure(robustness.plot_rotated_examples(s.test[0][0], angles),
+            s.write_figure(robustness.plot_rotated_examples(s.test[0][image_index], angles),
                            "rotated_examples.png"),
             s.write_json({"model": s.label, **result}, "rotation.json")]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from zoo.analysis import inputs, plots
+from zoo.errors import InvalidArgumentError
 
 
 def confusion_matrix(model, data, *, num_classes=None) -> dict:
@@ -12,6 +13,10 @@ def confusion_matrix(model, data, *, num_classes=None) -> dict:
     x, y = inputs.as_arrays(data)
     predicted, _ = inputs.predict_classes(model, x)
     k = num_classes or int(max(y.max(), predicted.max()) + 1)
+    if y.min() < 0 or max(y.max(), predicted.max()) >= k:
+        raise InvalidArgumentError(
+            f"Labels and predictions must be class ids in [0, {k}); got labels from {y.min()} to "
+            f"{y.max()} and predictions up to {predicted.max()}.")
     matrix = np.bincount(y * k + predicted, minlength=k * k).reshape(k, k)
     support = matrix.sum(axis=1)
     per_class = np.divide(np.diag(matrix), support, out=np.full(k, np.nan), where=support > 0)
@@ -50,6 +55,7 @@ def plot_per_class_accuracy(results, labels, class_names):
     for i, (result, label) in enumerate(zip(results, labels)):
         ax.bar(positions + i * width, result["per_class_accuracy"], width, label=label)
     ax.set_xticks(positions + 0.4 - width / 2, class_names, rotation=45, ha="right", fontsize=8)
-    ax.set(ylabel="accuracy", ylim=(0, 1.02), title="Per-class accuracy on the test split")
-    ax.legend()
+    ax.set(ylabel="accuracy", ylim=(0, 1.2), title="Per-class accuracy on the test split")
+    ax.set_yticks(np.linspace(0, 1, 6))
+    ax.legend(loc="upper center", ncols=len(results), fontsize=8)  # above the bars
     return fig

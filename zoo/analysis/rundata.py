@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from zoo.errors import DataError, ZooError
 
-# The arguments of zoo.data.load that a run's config records under "data" and that matter here.
-LOAD_KEYS = ("data_dir", "batch_size", "validation_fraction", "subset", "seed")
+# Arguments of zoo.data.load recorded in a run's config that do not apply to its test split.
+TRAINING_ONLY = ("augment", "shuffle_buffer")
 
 
 def dataset_name(config: dict, model) -> str:
@@ -27,6 +27,6 @@ def load_splits(config: dict, model, *, data_dir=None, subset=None):
     except ImportError as error:
         raise DataError(f"The data layer zoo.data cannot be imported ({error}): pass the test "
                         "data explicitly (data=(x, y)).") from None
-    kwargs = {k: v for k, v in config.get("data", {}).items() if k in LOAD_KEYS}
+    kwargs = {k: v for k, v in config.get("data", {}).items() if k not in TRAINING_ONLY}
     kwargs.update({k: v for k, v in (("data_dir", data_dir), ("subset", subset)) if v is not None})
     return load(dataset_name(config, model), **kwargs)

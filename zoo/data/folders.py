@@ -82,7 +82,7 @@ def read_images(folder: Path, class_names, image_size, channels) -> tuple[np.nda
     ds = ds.map(lambda x, y: (tf.saturate_cast(tf.round(x), tf.uint8), y),
                 num_parallel_calls=tf.data.AUTOTUNE)
     try:
-        return _collect(ds)
+        return to_arrays(ds)
     except tf.errors.OpError:
         raise DataError(f"Cannot decode image {_first_bad_image(paths)}: the file is truncated or "
                         "corrupt. Remove or replace it.") from None
@@ -109,12 +109,13 @@ def read_texts(folder: Path, class_names) -> tuple[np.ndarray, np.ndarray]:
             folder, class_names=list(class_names), batch_size=None, shuffle=False, verbose=False)
     except ValueError as err:
         raise DataError(f"Cannot read the text folder {folder}: {err}") from None
-    return _collect(ds)
+    return to_arrays(ds)
 
 
-def _collect(ds) -> tuple[np.ndarray, np.ndarray]:
+def to_arrays(ds) -> tuple[np.ndarray, np.ndarray]:
+    """A tf.data.Dataset of (input, label) examples as two numpy arrays."""
     xs, ys = [], []
     for x, y in ds.batch(READ_BATCH).as_numpy_iterator():
         xs.append(x)
         ys.append(y)
-    return np.concatenate(xs), np.concatenate(ys).astype(np.int32)
+    return np.concatenate(xs), np.concatenate(ys)

@@ -68,10 +68,10 @@ def ucr_files(folder: Path) -> tuple[str, Path, Path]:
                         "UCR archive.")
     train = found[0]
     name = train.name.split("_TRAIN.tsv")[0]
-    test = train.with_name(train.name.replace("_TRAIN.", "_TEST."))
-    if not test.is_file():
-        raise DataError(f"{folder} has {train.name} but no {test.name}.")
-    return name, train, test
+    for test in (folder / f"{name}_TEST.tsv", folder / f"{name}_TEST.tsv.gz"):
+        if test.is_file():
+            return name, train, test
+    raise DataError(f"{folder} has {train.name} but no {name}_TEST.tsv or {name}_TEST.tsv.gz.")
 
 
 def read_ucr(path: Path) -> tuple[np.ndarray, np.ndarray]:

@@ -16,6 +16,7 @@ import zlib
 from pathlib import Path
 
 from zoo.data import cache
+from zoo.data.folders import to_arrays
 from zoo.errors import DataError
 
 PROVIDE = ("Pass data_dir=FOLDER or set ZOO_DATA_DIR=FOLDER, where FOLDER is laid out like "
@@ -105,5 +106,5 @@ def tfds_arrays(tfds_name: str, url: str) -> dict:
     if not builder.is_prepared():
         check_reachable(url)
         builder.download_and_prepare()
-    splits = builder.as_dataset(split=["train", "test"], as_supervised=True, batch_size=-1)
-    return {split: tuple(tfds.as_numpy(ds)) for split, ds in zip(("train", "test"), splits)}
+    return {split: to_arrays(builder.as_dataset(split=split, as_supervised=True))
+            for split in ("train", "test")}

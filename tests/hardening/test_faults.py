@@ -1,0 +1,114 @@
+"""Faults with real processes and signals: kills at random points, concurrent runs, a full disk."""
+import csv
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+pytestmark = [pytest.mark.realdata, pytest.mark.skipif(
+    not os.environ.get("ZOO_DATA_DIR"), reason="needs ZOO_DATA_DIR (the real datasets)")]
+
+ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1")
+
+
+def train(*argv):
+    return subprocess.Popen([sys.executable, "-m", "zoo.cli", "train", *argv, "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=ENV)
+
+
+def epochs_logged(run_dir):
+    with open(run_dir / "history.csv") as f:
+        return [int(row["epoch"]) for row in csv.DictReader(f)]
+
+
+def assert_valid_finished_run(run_dir, epochs):
+    from zoo.saving import load_model
+    assert json.loads((run_dir / "status.json").read_text())["state"] == "finished"
+    assert epochs_logged(run_dir) == list(range(epochs))
+    assert json.loads((run_dir / "metrics.json").read_text())["epochs"] == epochs
+    model = load_model(run_dir / "model.keras")
+    assert model.name == "cnn_fashion"
+    assert not [p for p in run_dir.iterdir() if p.name.startswith(".") and p.name != ".lock"]
+
+
+def test_killed_at_random_points_always_resumes_and_finishes(tmp_path):
+    """Small epochs, so that kills land in epochs and in checkpoint writes alike."""
+    rng = random.Random(7)
+    run_dir = tmp_path / "run"
+    argv = ["cnn_fashion", "--epochs", "6", "--subset", "1500", "--run-dir", str(run_dir)]
+    kills = 0
+    for _ in range(6):
+        process = train(*argv)
+        time.sleep(rng.uniform(6.0, 14.0))  # start-up takes about 5 s
+        if process.poll() is not None:
+            break
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        kills += 1
+    final = train(*argv)
+    out, _ = final.communicate(timeout=600)
+    if kills and (run_dir / "status.json").exists():
+        assert final.returncode == 0 or "finished run" in out, out
+    assert kills >= 3
+    assert_valid_finished_run(run_dir, 6)
+
+
+def test_two_trainings_at_once_in_the_same_output_folder(tmp_path):
+    argv = ["cnn_fashion", "--epochs", "1", "--subset", "600", "--output-dir", str(tmp_path)]
+    first, second = train(*argv), train(*argv)
+    assert first.wait(timeout=300) == 0 and second.wait(timeout=300) == 0
+    runs = sorted((tmp_path / "cnn_fashion").iterdir())
+    assert len(runs) == 2
+    for run in runs:
+        assert_valid_finished_run(run, 1)
+
+
+def test_two_trainings_at_once_in_the_same_run_folder(tmp_path):
+    run_dir = tmp_path / "run"
+    argv = ["cnn_fashion", "--epochs", "2", "--subset", "600", "--run-dir", str(run_dir)]
+    first = train(*argv)
+    while not (run_dir / "status.json").exists():
+        time.sleep(0.1)
+    second = train(*argv)
+    out, _ = second.communicate(timeout=300)
+    assert second.returncode == 2 and "Another process is training" in out
+    assert first.wait(timeout=300) == 0
+    assert_valid_finished_run(run_dir, 2)
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(mount)]).returncode != 0:
+        pytest.skip("needs root to mount a size-limited tmpfs")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)])
+
+
+def test_a_full_disk_gives_a_clear_error_and_keeps_the_last_checkpoint(tiny_disk):
+    from zoo.saving import load_model
+    run_dir = tiny_disk / "run"
+    process = train("cnn_fashion", "--epochs", "5", "--subset", "1500", "--run-dir", str(run_dir))
+    while not (run_dir / "best.json").exists() and process.poll() is None:
+        time.sleep(0.05)
+    # Fill what is left of the disk once the first checkpoint exists.
+    with open(tiny_disk / "filler", "wb") as f:
+        try:
+            while True:
+                f.write(b"\0" * 65536)
+                f.flush()
+        except OSError:
+            pass
+    out, _ = process.communicate(timeout=300)
+    assert process.returncode == 2, out
+    assert "disk is full" in out and "Traceback" not in out
+    best = load_model(run_dir / "best.keras")  # the last good checkpoint is intact
+    assert best.name == "cnn_fashion"
+    assert json.loads((run_dir / "status.json").read_text())["state"] in ("running", "failed")

@@ -1,0 +1,41 @@
+"""Keep the checkpoints of the best trials only.
+
+keras-tuner saves the best epoch of every trial (trial_*/checkpoint.weights.h5); a long search
+would fill the disk with the weights of trials nobody will load. After each trial the checkpoints
+are removed except those of the `keep` best finished trials and those still needed: of running
+trials and, for Hyperband, of trials that may still be promoted (a promoted trial starts from its
+parent's weights)."""
+from __future__ import annotations
+
+import contextlib
+import os
+
+from keras_tuner.src.engine.trial import TrialStatus
+
+CHECKPOINT = "checkpoint.weights.h5"
+
+
+def needed(oracle, keep: int) -> set:
+    trials = list(oracle.trials.values())
+    best = [t.trial_id for t in oracle.get_best_trials(keep) if t.status == TrialStatus.COMPLETED]
+    running = [t for t in trials if t.status == TrialStatus.RUNNING]
+    parents = [t.hyperparameters.values.get("tuner/trial_id") for t in running]
+    brackets = oracle.get_state().get("brackets", [])  # Hyperband only
+    promotable = [entry["id"] for bracket in brackets for round_ in bracket["rounds"][:-1]
+                  for entry in round_]
+    return {*best, *(t.trial_id for t in running), *parents, *promotable} - {None}
+
+
+def prune(tuner, keep: int) -> list:
+    """Remove the checkpoints no longer needed; return the trial ids whose checkpoint went."""
+    oracle = tuner.oracle
+    keepers = needed(oracle, keep)
+    removed = []
+    for trial_id in list(oracle.trials):
+        if trial_id in keepers:
+            continue
+        path = os.path.join(tuner.project_dir, f"trial_{trial_id}", CHECKPOINT)
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(path)
+            removed.append(trial_id)
+    return removed

@@ -1,0 +1,131 @@
+"""`zoo tune NAME`: hyperparameter search from the command line (also `python -m tuning.cli`).
+
+    zoo tune cnn_fashion --strategy bayesian --max-trials 20 --epochs 3
+    zoo tune cnn_fashion --strategy grid --set filters=8,16,32 --set learning_rate=1e-4..1e-2:10:log
+    zoo tune dense_mnist --workers 2                     # a chief and two workers on loopback
+    zoo tune cnn_fashion --compare grid,random,bayesian,hyperband
+
+Parsing imports neither TensorFlow nor keras-tuner, so that --help is instant.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from zoo.errors import ZooError
+
+STRATEGY_NAMES = "grid, random, bayesian, hyperband"
+
+
+def add_parser(subparsers):
+    """Add the `tune` sub-command to the `zoo` command's subparsers."""
+    p = subparsers.add_parser("tune", help="search a model's hyperparameters",
+                              description=__doc__.split("\n\n")[0])
+    add_arguments(p)
+    p.set_defaults(func=run)
+    return p
+
+
+def add_arguments(p):
+    a = p.add_argument
+    a("name", help="a registered model (zoo list)")
+    a("--strategy", default="random", help=f"{STRATEGY_NAMES} (default: random)")
+    a("--max-trials", type=int, help="trial budget (default: 10; grid: the grid's size)")
+    a("--epochs", type=int, default=1, help="epochs per trial (hyperband: the most) [1]")
+    a("--batch-size", type=int, default=128, help="batch size when not tuned [128]")
+    a("--set", dest="tune", action="append", metavar="NAME=SPEC",
+      help="change one hyperparameter of the space: 8,16,32 (choice), 1e-4..1e-2:log, "
+           "0..0.5:0.1 (range, step), 0.3 (fixed); repeatable")
+    a("--space", metavar="FILE.json", help="a whole space: {name: spec text or spec data}")
+    a("--fix", action="append", metavar="ARG=VALUE",
+      help="hold a builder argument outside the space, e.g. --fix weights=None; repeatable")
+    a("--show-space", action="store_true", help="print the model's default space and exit")
+    a("--objective", help="validation metric to optimise (default: val_accuracy, or val_loss)")
+    a("--dataset", help="dataset name (default: the model's)")
+    a("--data-dir", help="folder of raw dataset files (default: $ZOO_DATA_DIR)")
+    a("--subset", type=int, help="use at most this many examples per split")
+    a("--validation-fraction", type=float, default=0.1)
+    a("--seed", type=int, default=0)
+    a("--keep-checkpoints", type=int, default=3, help="checkpoints of the best trials kept [3]")
+    a("--output-dir", default="runs", help="search folders go to OUTPUT_DIR/tune/NAME/ [runs]")
+    a("--search-dir", help="an explicit search folder (an unfinished search there is resumed)")
+    a("--overwrite", action="store_true", help="start the search afresh, deleting its folder")
+    a("--no-retrain", dest="retrain", action="store_false",
+      help="skip retraining and testing the best configuration")
+    a("--workers", type=int, default=0, help="worker processes around a chief oracle [0]")
+    a("--oracle-address", metavar="HOST:PORT",
+      help="where the chief listens (default: $KERASTUNER_ORACLE_IP:PORT, else 127.0.0.1)")
+    a("--compare", metavar="S1,S2,...",
+      help="run these strategies with the same budget and compare them")
+    a("--quiet", action="store_true", help="no line per trial")
+    return p
+
+
+def options(args) -> dict:
+    """search()'s keyword arguments from the parsed command line."""
+    from tuning import spaces
+    from zoo.train_options import parse_overrides
+    return {"max_trials": args.max_trials, "epochs": args.epochs, "batch_size": args.batch_size,
+            "tune": spaces.parse_assignments(args.tune), "space": _space_file(args.space),
+            "build_args": parse_overrides(args.fix), "objective": args.objective,
+            "data": args.dataset, "data_dir": args.data_dir, "subset": args.subset,
+            "validation_fraction": args.validation_fraction, "seed": args.seed,
+            "keep_checkpoints": args.keep_checkpoints, "output_dir": args.output_dir,
+            "retrain": args.retrain, "verbose": not args.quiet}
+
+
+def run(args):
+    import tuning
+    if args.show_space:
+        _show_space(args.name)
+        return None
+    kwargs = options(args)
+    if args.compare:
+        return tuning.compare(args.name, args.compare, compare_dir=args.search_dir, **kwargs)
+    return tuning.search(args.name, strategy=args.strategy, search_dir=args.search_dir,
+                         overwrite=args.overwrite, workers=args.workers,
+                         oracle_address=args.oracle_address, **kwargs)
+
+
+def _space_file(path):
+    if path is None:
+        return None
+    from tuning import spaces
+    from zoo.errors import InvalidArgumentError
+    try:
+        with open(path) as f:
+            data = json.load(f)
+    except (OSError, ValueError) as error:
+        raise InvalidArgumentError(f"--space {path}: cannot read a JSON space ({error}).") \
+            from None
+    if not isinstance(data, dict):
+        raise InvalidArgumentError(f"--space {path}: the file must hold an object name -> spec.")
+    text = {k: spaces.parse(v) for k, v in data.items() if isinstance(v, str)}
+    return {**spaces.from_data({k: v for k, v in data.items() if not isinstance(v, str)}),
+            **text}
+
+
+def _show_space(name):
+    from tuning import spaces
+    for key, spec in spaces.default_space(name).items():
+        print(f"{key:>16}: {spec}")
+
+
+def main(argv=None) -> int:
+    parser = add_arguments(argparse.ArgumentParser(prog="python -m tuning.cli",
+                                                   description=__doc__.split("\n\n")[0]))
+    args = parser.parse_args(argv)
+    try:
+        run(args)
+    except ZooError as error:
+        print(f"tune: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,174 @@
+"""A search plan: everything a search needs, checked before anything runs, kept as plain data in
+the search folder (search.json) so that a resumed search and its workers run the same search."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from pathlib import Path
+
+from tuning import spaces
+from zoo import files, validation
+from zoo.errors import InvalidArgumentError, RunError
+
+STRATEGIES = ("grid", "random", "bayesian", "hyperband")
+DEFAULT_MAX_TRIALS = 10
+# What says where and how a search runs, not which search it is: the same command with another
+# budget or folder continues the same search.
+_NOT_IN_FINGERPRINT = ("max_trials", "keep_checkpoints", "search_dir")
+
+
+@dataclasses.dataclass
+class Plan:
+    model: str
+    strategy: str
+    max_trials: int
+    space: dict
+    objective: str
+    data: str | None = None          # a dataset name; None: explicit splits given in memory
+    data_dir: str | None = None
+    subset: int | None = None
+    validation_fraction: float = 0.1
+    epochs: int = 1
+    batch_size: int = 128
+    seed: int = 0
+    keep_checkpoints: int = 3
+    build_args: dict = dataclasses.field(default_factory=dict)
+    strategy_options: dict = dataclasses.field(default_factory=dict)
+    search_dir: str = ""
+
+    @property
+    def direction(self) -> str:
+        return objective_direction(self.objective)
+
+    @property
+    def folder(self) -> Path:
+        return Path(self.search_dir)
+
+    def load_options(self) -> dict:
+        return {"data_dir": self.data_dir, "subset": self.subset, "seed": self.seed,
+                "validation_fraction": self.validation_fraction}
+
+    def to_data(self) -> dict:
+        out = dataclasses.asdict(self)
+        out["space"] = spaces.to_data(self.space)
+        return out
+
+    @classmethod
+    def from_data(cls, data: dict) -> "Plan":
+        return cls(**{**data, "space": spaces.from_data(data["space"])})
+
+    def fingerprint(self) -> str:
+        data = {k: v for k, v in self.to_data().items() if k not in _NOT_IN_FINGERPRINT}
+        return hashlib.sha1(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:10]
+
+    # -- the search folder --------------------------------------------------------------------
+    def save(self):
+        files.write_json(self.folder / "search.json",
+                         {**self.to_data(), "fingerprint": self.fingerprint()})
+
+    @classmethod
+    def load(cls, folder) -> "Plan":
+        data = files.read_json(Path(folder) / "search.json")
+        if data is None:
+            raise RunError(f"{folder} holds no search (no search.json).")
+        data.pop("fingerprint", None)
+        return cls.from_data(data)
+
+    def check_folder(self, overwrite: bool):
+        """Refuse to mix two different searches in one folder; clear it when overwriting."""
+        saved = files.read_json(self.folder / "search.json")
+        if saved is None:
+            return
+        if overwrite:
+            import shutil
+            shutil.rmtree(self.folder)
+        elif saved.get("fingerprint") != self.fingerprint():
+            raise RunError(
+                f"{self.folder} holds another search (a different model, space, data or options): "
+                "pass another search folder, or overwrite=True (--overwrite) to replace it.")
+
+
+def objective_direction(name: str) -> str:
+    return "min" if name.endswith(("loss", "mae", "mse", "error")) else "max"
+
+
+def default_objective(model: str) -> str:
+    import zoo
+    from zoo.models.heads import TASK_OF_HEAD
+    head = zoo.describe(model).arguments.get("head")
+    task = TASK_OF_HEAD.get(head, zoo.describe(model).task)
+    return "val_loss" if task == "regression" else "val_accuracy"
+
+
+def make_plan(model, *, strategy="random", max_trials=None, space=None, tune=None, data=None,
+              explicit_data=False, epochs=1, batch_size=128, objective=None, seed=0,
+              subset=None, data_dir=None, validation_fraction=0.1, build_args=None,
+              keep_checkpoints=3, output_dir="runs", search_dir=None,
+              strategy_options=None) -> Plan:
+    """Check every argument and resolve the space; raise ZooError subclasses on bad input."""
+    import zoo
+    info = zoo.describe(model)
+    validation.known_name("strategy", strategy, STRATEGIES)
+    if max_trials is not None:
+        validation.positive_int("max_trials", max_trials)
+    validation.positive_int("epochs", epochs)
+    validation.positive_int("batch_size", batch_size)
+    validation.non_negative_int("seed", seed)
+    validation.positive_int("keep_checkpoints", keep_checkpoints)
+    validation.probability("validation_fraction", validation_fraction)
+    if subset is not None:
+        validation.positive_int("subset", subset)
+    build_args = dict(build_args or {})
+    for name in build_args:
+        validation.known_name(f"argument of {model}", name, info.arguments)
+    if tune and any(isinstance(v, str) for v in tune.values()):
+        tune = {k: spaces.parse(v) if isinstance(v, str) else v for k, v in tune.items()}
+    resolved = spaces.resolve(model, space, tune)
+    objective = objective or default_objective(model)
+    if not objective.startswith("val_"):
+        raise InvalidArgumentError(
+            f"objective={objective!r} is invalid: hyperparameters are selected on the validation "
+            "split only, so the objective is a validation metric such as 'val_accuracy' or "
+            "'val_loss'.")
+    max_trials = _check_budget(strategy, resolved, max_trials)
+    _check_strategy(strategy, resolved, explicit_data)
+    dataset = None if explicit_data else (data or info.dataset)
+    plan = Plan(model=model, strategy=strategy, max_trials=max_trials, space=resolved,
+                objective=objective, data=dataset, data_dir=data_dir, subset=subset,
+                validation_fraction=validation_fraction, epochs=epochs, batch_size=batch_size,
+                seed=seed, keep_checkpoints=keep_checkpoints, build_args=build_args,
+                strategy_options=dict(strategy_options or {}))
+    plan.search_dir = str(search_dir or Path(output_dir) / "tune" / model /
+                          f"{strategy}-{plan.fingerprint()}")
+    return plan
+
+
+def _check_budget(strategy, space, max_trials) -> int:
+    if strategy != "grid":
+        return max_trials or DEFAULT_MAX_TRIALS
+    size = spaces.grid_size(spaces.tuned(space))
+    if max_trials is not None and size > max_trials:
+        raise InvalidArgumentError(
+            f"The grid has {size} points but max_trials={max_trials}: a grid search tries every "
+            f"point. Raise max_trials to {size}, narrow the space, or use strategy='random'.")
+    return size
+
+
+def _check_strategy(strategy, space, explicit_data):
+    if strategy == "hyperband" and "epochs" in spaces.tuned(space):
+        raise InvalidArgumentError(
+            "Hyperband chooses each trial's epochs itself: remove 'epochs' from the space and "
+            "pass epochs=N (--epochs N) as its largest number of epochs.")
+    if explicit_data and "augment" in spaces.tuned(space):
+        raise InvalidArgumentError(
+            "'augment' selects a zoo.data augmentation preset: it needs the data given by its "
+            "name, not as explicit splits. Remove it from the space (or fix it with Fixed).")
+    if strategy == "bayesian":
+        try:
+            import sklearn  # noqa: F401  keras-tuner's Gaussian process
+            import scipy  # noqa: F401
+        except ImportError:
+            raise InvalidArgumentError(
+                "strategy='bayesian' needs scikit-learn and scipy (pip install scikit-learn "
+                "scipy).") from None

@@ -1,0 +1,57 @@
+"""One line per finished trial: number, values, score, time, best so far."""
+from __future__ import annotations
+
+from keras_tuner.src.engine.trial import TrialStatus
+
+
+def format_value(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    if isinstance(value, (tuple, list)):
+        return ",".join(map(str, value))
+    return str(value)
+
+
+def shown_values(values: dict) -> dict:
+    """Hyperparameter values as people read them: Hyperband's bookkeeping hidden but its
+    epochs, which are part of the configuration."""
+    out = {k: v for k, v in values.items() if not k.startswith("tuner/")}
+    if "tuner/epochs" in values:
+        out["epochs"] = values["tuner/epochs"]
+    return out
+
+
+class Progress:
+    """Prints the trials that ended since the last call (in the order the oracle ended them)."""
+
+    def __init__(self, oracle, max_trials: int, *, verbose=True, printer=print):
+        self.oracle = oracle
+        self.max_trials = max_trials
+        self.verbose = verbose
+        self.printer = printer
+        self.shown = len(oracle.end_order)  # a resumed search does not repeat its old lines
+
+    def report(self):
+        end_order = self.oracle.end_order
+        for trial_id in end_order[self.shown:]:
+            if self.verbose:
+                self.printer(self.line(self.oracle.get_trial(trial_id)))
+        self.shown = len(end_order)
+
+    def line(self, trial) -> str:
+        values = " ".join(f"{k}={format_value(v)}"
+                          for k, v in shown_values(trial.hyperparameters.values).items())
+        name = self.oracle.objective.name
+        if trial.status == TrialStatus.COMPLETED:
+            outcome = f"{name} {trial.score:.4f}"
+        else:
+            reason = (trial.message or "").strip().splitlines()[-1:] or [""]
+            outcome = f"{trial.status.lower()} {reason[0][:120]}"
+        seconds = trial.metrics.get_last_value("seconds") if trial.metrics.exists("seconds") \
+            else None
+        took = f"{seconds:.1f} s" if seconds is not None else "-"
+        best = [t for t in self.oracle.get_best_trials(1) if t.status == TrialStatus.COMPLETED]
+        best_text = (f"best {best[0].score:.4f} (trial {int(best[0].trial_id) + 1})"
+                     if best else "best -")
+        return (f"trial {int(trial.trial_id) + 1}/{self.max_trials}  {values}  {outcome}  "
+                f"{took}  {best_text}")

@@ -1,0 +1,209 @@
+"""tuning.search: from a zoo model name to its best hyperparameters, the best model retrained and
+tested once, and a folder with the table and plots of every trial.
+
+    import tuning
+    result = tuning.search("cnn_fashion", strategy="bayesian", max_trials=20, epochs=3)
+    result.best_hyperparameters, result.test
+
+Running the same call again continues an interrupted search (keras-tuner's overwrite=False).
+"""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import fcntl
+import os
+from pathlib import Path
+
+from tuning import spaces
+from tuning.data import SearchData
+from tuning.plan import Plan, make_plan
+from zoo import files, validation
+from zoo.errors import InvalidArgumentError, RunError
+
+
+@dataclasses.dataclass
+class SearchResult:
+    search_dir: Path
+    strategy: str
+    objective: str
+    best_trial: int
+    best_score: float
+    best_hyperparameters: dict
+    trials: list
+    test: dict | None = None          # the retrained best model on the test split
+    model_path: Path | None = None
+    files: dict = dataclasses.field(default_factory=dict)
+
+
+def search(model: str, *, strategy: str = "random", max_trials: int | None = None,
+           space: dict | None = None, tune: dict | None = None, data=None, epochs: int = 1,
+           batch_size: int = 128, objective: str | None = None, seed: int = 0,
+           subset: int | None = None, data_dir: str | None = None,
+           validation_fraction: float = 0.1, build_args: dict | None = None,
+           keep_checkpoints: int = 3, output_dir: str = "runs", search_dir: str | None = None,
+           overwrite: bool = False, retrain: bool = True, workers: int = 0,
+           oracle_address: str | None = None, strategy_options: dict | None = None,
+           callbacks=(), verbose: bool = True) -> SearchResult | None:
+    """Search the hyperparameters of a zoo model on its validation split.
+
+    space: name -> spec (tuning.spaces) replacing the model's default space; tune: specs (or
+    text such as "8,16,32") replacing some of its entries. data: a dataset name (default: the
+    model's) or explicit (train, validation, test) splits. workers: run the trials in that many
+    worker processes around a chief oracle (keras-tuner's distributed mode) on oracle_address
+    ("127.0.0.1:0" by default). Returns None in a worker started through KERASTUNER_* variables.
+    """
+    from tuning import distributed
+    explicit = data is not None and not isinstance(data, str)
+    plan = make_plan(model, strategy=strategy, max_trials=max_trials, space=space, tune=tune,
+                     data=None if explicit else data, explicit_data=explicit, epochs=epochs,
+                     batch_size=batch_size, objective=objective, seed=seed, subset=subset,
+                     data_dir=data_dir, validation_fraction=validation_fraction,
+                     build_args=build_args, keep_checkpoints=keep_checkpoints,
+                     output_dir=output_dir, search_dir=search_dir,
+                     strategy_options=strategy_options)
+    validation.non_negative_int("workers", workers)
+    address = distributed.parse_address(oracle_address)
+    role = distributed.role()
+    if (workers or role != "local") and callbacks:
+        raise InvalidArgumentError("callbacks cannot travel to worker processes: drop them or "
+                                   "search without workers.")
+    if explicit and role != "local":
+        raise InvalidArgumentError("Workers started through KERASTUNER_* variables load the data "
+                                   "by name: pass a dataset name, not explicit splits.")
+    search_data = (SearchData.explicit(data, batch_size, seed) if explicit else
+                   SearchData(plan.data, batch_size=batch_size, load_options=plan.load_options()))
+    if role == "worker":
+        distributed.run_worker(plan, search_data)
+        return None
+    plan.check_folder(overwrite)
+    with _locked(plan.folder):
+        plan.save()
+        tuner = make_tuner(plan)
+        from tuning.progress import Progress
+        progress = Progress(tuner.oracle, plan.max_trials, verbose=verbose)
+        _announce(plan, tuner, verbose)
+        if workers or role == "chief":
+            distributed.run_chief(plan, tuner, workers=workers, address=address,
+                                  progress=progress, shared_data=search_data if explicit else None)
+        else:
+            tuner.progress = progress
+            tuner.save()  # so that a search killed in its first trial reloads
+            tuner.search(search_data, callbacks=list(callbacks))
+        return finish(plan, tuner, search_data, retrain=retrain, verbose=verbose)
+
+
+def make_tuner(plan: Plan):
+    """The plan's keras-tuner Tuner; it reloads the search saved in the plan's folder."""
+    import keras_tuner
+
+    from tuning.hypermodel import ZooHyperModel
+    from tuning.oracles import make_oracle
+    from tuning.tuner import HyperbandTuner, ZooTuner
+    hypermodel = ZooHyperModel(plan.model, plan.space, epochs=plan.epochs,
+                               batch_size=plan.batch_size, build_args=plan.build_args)
+    # keras-tuner draws a random seed for seed=0.
+    oracle = make_oracle(plan.strategy, objective=keras_tuner.Objective(plan.objective,
+                                                                        plan.direction),
+                         max_trials=plan.max_trials, seed=plan.seed + 1, epochs=plan.epochs,
+                         num_dimensions=len(spaces.tuned(plan.space)),
+                         options=plan.strategy_options)
+    _mark_reloadable(plan)
+    kind = HyperbandTuner if plan.strategy == "hyperband" else ZooTuner
+    return kind(oracle, hypermodel, directory=str(plan.folder), project_name="trials",
+                overwrite=False, seed=plan.seed, keep_checkpoints=plan.keep_checkpoints)
+
+
+def _mark_reloadable(plan):
+    """keras-tuner reloads a project only if it finds this tuner's own file ({tuner id}.json);
+    a search continued under another id (alone after distributed, or the reverse) would
+    otherwise start afresh over the saved trials."""
+    project = plan.folder / "trials"
+    tuner_file = project / f"{os.environ.get('KERASTUNER_TUNER_ID', 'tuner0')}.json"
+    if (project / "oracle.json").exists() and not tuner_file.exists():
+        files.write_json(tuner_file, {})
+
+
+@contextlib.contextmanager
+def _locked(folder: Path):
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RunError(f"Another process is searching in {folder}; wait for it to end.") \
+                from None
+        yield
+
+
+def _announce(plan, tuner, verbose):
+    if not verbose:
+        return
+    done = len(tuner.oracle.end_order)
+    what = f"Resuming the search in {plan.folder} ({done} trials done)" if done else \
+        f"Searching {plan.model} in {plan.folder}"
+    print(f"{what}: {plan.strategy}, {plan.max_trials} trials, {plan.objective} over "
+          + ", ".join(spaces.tuned(plan.space)) + ".")
+
+
+# ---------------------------------------------------------------------------------------------
+# The end of a search
+
+
+def finish(plan: Plan, tuner, data: SearchData, *, retrain=True, verbose=True) -> SearchResult:
+    """Table, plots, then the best configuration retrained and tested once."""
+    from tuning import checkpoints, plots, trials_table
+    oracle = tuner.oracle
+    checkpoints.prune(tuner, plan.keep_checkpoints)
+    table = trials_table.rows(oracle)
+    written = trials_table.write(table, plan.folder)
+    title = f"{plan.model}: {plan.strategy} search"
+    written["best_so_far"] = plots.best_so_far(table, plan.objective, plan.direction,
+                                               plan.folder / "best_so_far.png", title)
+    written["hyperparameters"] = plots.score_against_hyperparameters(
+        table, plan.space, plan.objective, plan.folder / "hyperparameters.png", title)
+    best = [t for t in oracle.get_best_trials(1) if t.status == "COMPLETED"]
+    if not best:
+        raise RunError(f"No trial of the search in {plan.folder} finished: the errors are in "
+                       f"{written['json']}.")
+    best = best[0]
+    values = {k: v for k, v in best.hyperparameters.values.items() if not k.startswith("tuner/")}
+    if "tuner/epochs" in best.hyperparameters.values:
+        values["epochs"] = best.hyperparameters.values["tuner/epochs"]
+    result = SearchResult(search_dir=plan.folder, strategy=plan.strategy,
+                          objective=plan.objective, best_trial=int(best.trial_id) + 1,
+                          best_score=float(best.score), best_hyperparameters=values,
+                          trials=table, files=written)
+    if retrain:
+        result.test, result.model_path = _retrain(plan, tuner, best, data, verbose)
+    files.write_json(plan.folder / "result.json", {
+        **{k: v for k, v in dataclasses.asdict(result).items() if k not in ("trials", "files")},
+        "completed_trials": sum(r["status"] == "COMPLETED" for r in table),
+        "files": {k: str(v) for k, v in written.items()}})
+    if verbose:
+        print(f"best {plan.objective} {result.best_score:.4f} (trial {result.best_trial}): "
+              + " ".join(f"{k}={v}" for k, v in values.items()))
+    return result
+
+
+def _retrain(plan, tuner, best, data, verbose):
+    """The best configuration trained from scratch on training + validation data (the choice is
+    made), then evaluated once on the test split. Reused if the search has not changed since."""
+    import keras
+    path = plan.folder / "best_model.keras"
+    previous = files.read_json(plan.folder / "result.json", {}) or {}
+    completed = sum(t.status == "COMPLETED" for t in tuner.oracle.trials.values())
+    if (path.exists() and previous.get("test") and previous.get("completed_trials") == completed
+            and previous.get("best_trial") == int(best.trial_id) + 1):
+        return previous["test"], path
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(plan.seed)
+    model = tuner.hypermodel.fit_final(best.hyperparameters, data,
+                                       epochs=best.hyperparameters.values.get("tuner/epochs"))
+    test = model.evaluate(data.split("test"), return_dict=True, verbose=0)
+    test = {k: float(v) for k, v in test.items()}
+    files.save_model(model, path)
+    if verbose:
+        print("best model retrained on training + validation data: test "
+              + ", ".join(f"{k} {v:.4f}" for k, v in test.items()) + f" -> {path}")
+    return test, path
