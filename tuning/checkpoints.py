@@ -12,12 +12,14 @@ import os
 
 from keras_tuner.src.engine.trial import TrialStatus
 
+from tuning.progress import ranked
+
 CHECKPOINT = "checkpoint.weights.h5"
 
 
 def needed(oracle, keep: int) -> set:
     trials = list(oracle.trials.values())
-    best = [t.trial_id for t in oracle.get_best_trials(keep) if t.status == TrialStatus.COMPLETED]
+    best = [t.trial_id for t in ranked(oracle)[:keep]]
     running = [t for t in trials if t.status == TrialStatus.RUNNING]
     parents = [t.hyperparameters.values.get("tuner/trial_id") for t in running]
     brackets = oracle.get_state().get("brackets", [])  # Hyperband only

@@ -1,7 +1,8 @@
-"""The search strategies, on keras-tuner's own oracles, with three repairs:
+"""The search strategies, on keras-tuner's own oracles, with these repairs for resuming:
 
 - every oracle writes its state files atomically (zoo.files), so that a process killed while
-  writing leaves the previous version, not a truncated JSON that stops the search resuming;
+  writing leaves the previous version, not a truncated JSON that stops the search resuming, and
+  forgets on reload a trial it had not yet recorded as started;
 - GridSearchOracle rebuilds its walk through the grid when it is reloaded (keras-tuner #1055);
 - BayesianOptimizationOracle does not spend a trial on a point it has already tried.
 """
@@ -18,7 +19,14 @@ from keras_tuner.src.tuners import gridsearch
 from zoo import files
 
 
-class AtomicStateMixin:
+class SafeStateMixin:
+    def reload(self):
+        super().reload()
+        # keras-tuner writes a new trial's file before its own state: a process killed between
+        # the two leaves a trial the oracle never started. Forget it; its id is handed out again.
+        for trial_id in set(self.trials) - set(self.start_order):
+            del self.trials[trial_id]
+
     def save(self):
         files.write_json(self._get_oracle_fname(), self.get_state())
 
@@ -27,7 +35,7 @@ class AtomicStateMixin:
                          trial.get_state())
 
 
-class GridSearchOracle(AtomicStateMixin, oracles.GridSearchOracle):
+class GridSearchOracle(SafeStateMixin, oracles.GridSearchOracle):
     """keras-tuner 1.4.8's GridSearchOracle keeps its walk through the grid (`_ordered_ids`, the
     trials sorted by their values, and `_populate_next`, the trials whose successor is still to
     be proposed) in memory only, outside get_state. Reloaded with overwrite=False it starts with
@@ -49,11 +57,11 @@ class GridSearchOracle(AtomicStateMixin, oracles.GridSearchOracle):
         self._populate_next = list(self.end_order)
 
 
-class RandomSearchOracle(AtomicStateMixin, oracles.RandomSearchOracle):
+class RandomSearchOracle(SafeStateMixin, oracles.RandomSearchOracle):
     pass
 
 
-class BayesianOptimizationOracle(AtomicStateMixin, oracles.BayesianOptimizationOracle):
+class BayesianOptimizationOracle(SafeStateMixin, oracles.BayesianOptimizationOracle):
     """On a discrete space the Gaussian process often proposes a point already tried (the
     acquisition maximum maps back to the same grid point): take an untried random one instead,
     and stop when none is left."""
@@ -68,7 +76,7 @@ class BayesianOptimizationOracle(AtomicStateMixin, oracles.BayesianOptimizationO
         return response
 
 
-class HyperbandOracle(AtomicStateMixin, oracles.HyperbandOracle):
+class HyperbandOracle(SafeStateMixin, oracles.HyperbandOracle):
     pass
 
 

@@ -21,6 +21,14 @@ def shown_values(values: dict) -> dict:
     return out
 
 
+def ranked(oracle) -> list:
+    """Completed trials, best first; ties go to the earlier trial (keras-tuner's own ranking
+    breaks them by the order trials were loaded, which changes when a search is resumed)."""
+    sign = -1 if oracle.objective.direction == "max" else 1
+    done = [t for t in oracle.trials.values() if t.status == TrialStatus.COMPLETED]
+    return sorted(done, key=lambda t: (sign * t.score, int(t.trial_id)))
+
+
 class Progress:
     """Prints the trials that ended since the last call (in the order the oracle ended them)."""
 
@@ -50,7 +58,7 @@ class Progress:
         seconds = trial.metrics.get_last_value("seconds") if trial.metrics.exists("seconds") \
             else None
         took = f"{seconds:.1f} s" if seconds is not None else "-"
-        best = [t for t in self.oracle.get_best_trials(1) if t.status == TrialStatus.COMPLETED]
+        best = ranked(self.oracle)
         best_text = (f"best {best[0].score:.4f} (trial {int(best[0].trial_id) + 1})"
                      if best else "best -")
         return (f"trial {int(trial.trial_id) + 1}/{self.max_trials}  {values}  {outcome}  "

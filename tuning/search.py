@@ -153,6 +153,7 @@ def _announce(plan, tuner, verbose):
 def finish(plan: Plan, tuner, data: SearchData, *, retrain=True, verbose=True) -> SearchResult:
     """Table, plots, then the best configuration retrained and tested once."""
     from tuning import checkpoints, plots, trials_table
+    from tuning.progress import ranked
     oracle = tuner.oracle
     checkpoints.prune(tuner, plan.keep_checkpoints)
     table = trials_table.rows(oracle)
@@ -162,7 +163,7 @@ def finish(plan: Plan, tuner, data: SearchData, *, retrain=True, verbose=True) -
                                                plan.folder / "best_so_far.png", title)
     written["hyperparameters"] = plots.score_against_hyperparameters(
         table, plan.space, plan.objective, plan.folder / "hyperparameters.png", title)
-    best = [t for t in oracle.get_best_trials(1) if t.status == "COMPLETED"]
+    best = ranked(oracle)[:1]
     if not best:
         raise RunError(f"No trial of the search in {plan.folder} finished: the errors are in "
                        f"{written['json']}.")

@@ -65,9 +65,16 @@ def cmd_results(args):
 
 
 def cmd_analyze(args):
-    from zoo.analysis import analyze
-    written = analyze(args.target, what=tuple(args.what), out_dir=args.out_dir,
-                      data_dir=args.data_dir, subset=args.subset, compare=args.compare)
+    from zoo import analysis
+    if args.compare:
+        out_dir = args.out_dir or "comparison"
+        written = analysis.compare([args.target, *args.compare], what=tuple(
+            args.what or analysis.COMPARE_WHAT), out_dir=out_dir, data_dir=args.data_dir,
+            subset=args.subset)
+    else:
+        written = analysis.analyze(args.target, what=args.what and tuple(args.what),
+                                   out_dir=args.out_dir, data_dir=args.data_dir,
+                                   subset=args.subset)
     for kind, paths in written.items():
         for path in paths if isinstance(paths, (list, tuple)) else [paths]:
             print(f"{kind}: {path}")
@@ -114,12 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("analyze", help="plots of a trained run: confusion, filters, FGSM, ...")
     p.add_argument("target", metavar="RUN_OR_MODEL")
-    p.add_argument("--what", nargs="+", default=["confusion", "errors", "filters",
-                                                  "feature_maps", "fgsm", "rotation"],
-                   choices=["confusion", "errors", "filters", "feature_maps", "fgsm", "rotation",
-                            "curves"])
-    p.add_argument("--compare", help="a second run to draw beside the first (confusion, curves)")
-    p.add_argument("--out-dir", help="where to write (default: RUN/analysis)")
+    p.add_argument("--what", nargs="+", choices=["confusion", "errors", "filters", "feature_maps",
+                                                  "fgsm", "rotation", "curves", "augmentation"],
+                   help="analyses to run (default: every one that applies to the model)")
+    p.add_argument("--compare", nargs="+", metavar="RUN",
+                   help="other runs to draw beside the first (confusion, fgsm, rotation, curves)")
+    p.add_argument("--out-dir", help="where to write (default: RUN/analysis; with --compare: "
+                                     "comparison)")
     p.add_argument("--data-dir")
     p.add_argument("--subset", type=int)
     p.set_defaults(func=cmd_analyze)

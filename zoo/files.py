@@ -23,6 +23,7 @@ def atomic_path(path, suffix=None):
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes the file private; outputs are meant to be shared
         os.replace(tmp, path)
     except OSError as error:
         _remove(tmp)
@@ -50,7 +51,16 @@ def write_text(path, text: str) -> Path:
 
 
 def write_json(path, data) -> Path:
-    return write_text(path, json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+    return write_text(path, json.dumps(data, indent=2, default=_plain) + "\n")
+
+
+def _plain(value):
+    """numpy arrays and scalars -> lists and Python numbers; paths -> str."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def read_json(path, default=None):

@@ -13,6 +13,7 @@ running the same command again.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import fcntl
@@ -20,6 +21,7 @@ import hashlib
 import json
 import os
 import platform
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -112,15 +114,22 @@ def _finished(run_dir: Path) -> bool:
     return (files.read_json(run_dir / "status.json", {}) or {}).get("state") == "finished"
 
 
-def _new_run_dir(config: TrainConfig) -> Path:
+def _make_dirs(path: Path) -> list[Path]:
+    """mkdir -p, returning the folders it created, deepest first."""
+    missing = [p for p in [path, *path.parents] if not p.exists()]
+    path.mkdir(parents=True, exist_ok=True)
+    return missing
+
+
+def _new_run_dir(config: TrainConfig) -> tuple[Path, list[Path]]:
     parent = Path(config.output_dir) / config.model
-    parent.mkdir(parents=True, exist_ok=True)
+    created = _make_dirs(parent)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     for n in range(1000):
         path = parent / (stamp if n == 0 else f"{stamp}-{n}")
         try:
             path.mkdir()  # exclusive: two runs started in the same second get two folders
-            return path
+            return path, [path, *created]
         except FileExistsError:
             continue
     raise RunError(f"Could not create a new run folder in {parent}.")
@@ -140,8 +149,9 @@ def _unfinished_match(config: TrainConfig) -> Path | None:
 class Run:
     """One training run and its folder. Use `Run.start(config)` as a context manager."""
 
-    def __init__(self, config: TrainConfig, path: Path, resumed: bool):
+    def __init__(self, config: TrainConfig, path: Path, resumed: bool, created=()):
         self.config, self.path, self.resumed = config, path, resumed
+        self.created = list(created)  # the folders this run made, deepest first
         self.info = None
         self.splits = None
         self.head = None
@@ -163,12 +173,13 @@ class Run:
             if _finished(path):
                 raise RunError(f"{path} holds a finished run: nothing there is overwritten. "
                                "Pass another --run-dir, or none for a new folder.")
-            path.mkdir(parents=True, exist_ok=True)
+            created = _make_dirs(path)
         else:
-            path = None if config.new_run else _unfinished_match(config)
-            path = path or _new_run_dir(config)
+            path, created = (None if config.new_run else _unfinished_match(config)), []
+            if path is None:
+                path, created = _new_run_dir(config)
         resumed = (path / "status.json").exists()
-        return cls(config, path, resumed)
+        return cls(config, path, resumed, created)
 
     def __enter__(self):
         self._lock = open(self.path / ".lock", "w")
@@ -189,15 +200,27 @@ class Run:
         return self
 
     def __exit__(self, kind, error, tb):
+        if kind is not None and self.created and not self.status.get("epochs_done"):
+            # Failed before its first epoch (bad data, a model that does not fit...): nothing
+            # worth keeping, so leave no folder behind.
+            self._release()
+            shutil.rmtree(self.path, ignore_errors=True)
+            for folder in self.created[1:]:
+                with contextlib.suppress(OSError):
+                    folder.rmdir()  # only if empty: another run may be there
+            return False
         if kind is not None and self.status.get("state") == "running":
             try:
                 self.write_status("failed" if not issubclass(kind, KeyboardInterrupt) else
                                   "interrupted", error=f"{kind.__name__}: {error}")
             except (OSError, RunError):
                 pass  # e.g. a full disk: status.json keeps its last good content
+        self._release()
+        return False
+
+    def _release(self):
         fcntl.flock(self._lock, fcntl.LOCK_UN)
         self._lock.close()
-        return False
 
     def _setup_keras(self):
         import keras

@@ -15,6 +15,7 @@ from zoo.errors import InvalidArgumentError, ZooError
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Every option defaults to None (= keep the recipe's value)."""
     a = parser.add_argument
+    a("--dataset", help="train on another dataset than the model's own (must fit the model)")
     a("--epochs", type=int, help="number of epochs (recipe default)")
     a("--batch-size", type=int, help="mini-batch size (recipe default)")
     a("--learning-rate", type=float, help="initial learning rate (model default)")

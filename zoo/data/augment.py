@@ -76,17 +76,23 @@ def _series_layers(preset: str, info: DatasetInfo, seeds) -> list:
             RandomTimeShift(0.1, seed=next(seeds))]
 
 
-def training_augmentation(augment, info: DatasetInfo, seed: int):
-    """What `load(augment=...)` applies to training batches: None, or a keras.Sequential."""
+def check_augment(augment, domain: str):
+    """Raise InvalidArgumentError unless `augment` is None, a preset of `domain` or a layer list."""
+    if augment is None or isinstance(augment, str):
+        validation.choice("augment", augment or "none", PRESETS[domain])
+        return
     import keras
 
-    if augment is None or augment == "none":
-        return None
-    if isinstance(augment, str):
-        model = augmentation(augment, info, seed=seed)
-        return model if model.layers else None
-    if isinstance(augment, (list, tuple)) and all(isinstance(a, keras.layers.Layer) for a in augment):
-        return keras.Sequential(list(augment), name="augmentation_custom") if augment else None
-    raise InvalidArgumentError(
-        f"augment={augment!r} is invalid: give None, a preset name "
-        f"({', '.join(PRESETS[info.domain])}) or a list of keras layers.")
+    if not (isinstance(augment, (list, tuple))
+            and all(isinstance(layer, keras.layers.Layer) for layer in augment)):
+        raise InvalidArgumentError(
+            f"augment={augment!r} is invalid: give None, a preset name "
+            f"({', '.join(PRESETS[domain])}) or a list of keras layers.")
+
+
+def training_layers(augment, info: DatasetInfo, seed: int) -> list:
+    """The layers that `load(augment=...)` applies to training batches; [] for none."""
+    check_augment(augment, info.domain)
+    if augment is None or isinstance(augment, str):
+        return augmentation(augment or "none", info, seed=seed).layers
+    return list(augment)

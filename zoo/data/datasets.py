@@ -55,15 +55,17 @@ class Raw:
 
 
 def read(name: str, *, data_dir=None, image_size=None, cache_decoded=True) -> Raw:
+    """The full source splits of a dataset; `info.splits` holds the sizes actually read."""
     kind = catalog.folder_kind(name)
-    if kind:
-        root = folder_path(kind[1], data_dir)
-        if kind[0] == "ucr":
-            return _ucr_folder(name, root)
-        return _folder(name, kind[0], root, image_size)
-    entry = catalog.entry(name)
-    return BUILTIN_READERS[name](entry, data_dir=data_dir, image_size=image_size,
-                                 cache_decoded=cache_decoded)
+    if kind is None:
+        raw = BUILTIN_READERS[name](catalog.entry(name), data_dir=data_dir, image_size=image_size,
+                                    cache_decoded=cache_decoded)
+    elif kind[0] == "ucr":
+        raw = _ucr_folder(name, folder_path(kind[1], data_dir))
+    else:
+        raw = _folder(name, kind[0], folder_path(kind[1], data_dir), image_size)
+    sizes = {split: len(labels) for split, (_, labels) in raw.arrays.items()}
+    return Raw(dataclasses.replace(raw.info, splits=sizes), raw.arrays)
 
 
 def describe(name: str, data_dir=None) -> DatasetInfo:
@@ -199,8 +201,7 @@ def _forda(entry, *, data_dir, **_):
                      for split in ("TRAIN", "TEST")]
             return paths[0].parent
         folder = _online(entry, looked, fetch)
-    raw = _ucr_folder(entry.info.name, folder)
-    return Raw(dataclasses.replace(entry.info, splits=raw.info.splits), raw.arrays)
+    return Raw(entry.info, _ucr_folder(entry.info.name, folder).arrays)
 
 
 def _ucr_folder(name: str, folder: Path) -> Raw:
@@ -234,7 +235,9 @@ def folder_info(name: str, kind: str, root: Path, image_size=None,
         name=name, domain="image" if kind == "images" else "text",
         task="binary" if len(class_names) == 2 else "multiclass", num_classes=len(class_names),
         class_names=class_names, input_shape=shape, splits=sizes, source=f"folder {root}",
-        notes="Classes are the sub-folders of train/, in sorted order.")
+        notes="Classes are the sub-folders of train/, in sorted order."
+              + (" Images are resized to the first training image's size unless image_size= "
+                 "is given." if kind == "images" else ""))
 
 
 def _folder(name: str, kind: str, root: Path, image_size) -> Raw:

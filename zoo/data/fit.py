@@ -8,13 +8,8 @@ from zoo.errors import DataError
 HEADS = ("softmax", "sigmoid", "multilabel", "regression")
 
 
-def _shape(input_shape) -> tuple:
-    shape = tuple(None if d is None else int(d) for d in input_shape)
-    return shape
-
-
 def _shape_problem(info: DatasetInfo, input_shape) -> str | None:
-    model = _shape(input_shape)
+    model = tuple(None if d is None else int(d) for d in input_shape)
     if len(model) == len(info.input_shape) + 1 and model[0] is None:
         model = model[1:]  # given with the batch dimension
     fits = len(model) == len(info.input_shape) and all(

@@ -62,7 +62,7 @@ def first_image_shape(root: Path, class_names) -> tuple[int, int, int]:
     path = next(p for p in sorted(folder.rglob("*")) if p.name.lower().endswith(IMAGE_EXTENSIONS))
     try:
         with Image.open(path) as image:
-            return image.height, image.width, 1 if image.mode in ("L", "1", "I;16") else 3
+            return image.height, image.width, 1 if image.mode in ("1", "L", "LA", "I", "I;16") else 3
     except OSError as err:
         raise DataError(f"Cannot read image {path}: the file is truncated or corrupt ({err}).") from None
 

@@ -28,11 +28,6 @@ def _dataset_options(name: str, domain: str, options: dict) -> dict:
     return {key: validation.positive_int(key, value) for key, value in merged.items()}
 
 
-def _check_augment(augment, domain: str):
-    if isinstance(augment, str):
-        validation.choice("augment", augment, augment_module.PRESETS[domain])
-
-
 def load(name: str, *, data_dir=None, batch_size: int = 128, validation_fraction: float = 0.1,
          subset: int | None = None, seed: int = 0, augment=None, image_size=None,
          cache: bool = True, shuffle_buffer: int | None = None, **dataset_options) -> splits.Splits:
@@ -49,7 +44,7 @@ def load(name: str, *, data_dir=None, batch_size: int = 128, validation_fraction
             raise InvalidArgumentError(f"image_size is for image datasets; {name!r} holds {domain}.")
         image_size = validation.shape("image_size", image_size, rank=2)
     options = _dataset_options(name, domain, dataset_options)
-    _check_augment(augment, domain)
+    augment_module.check_augment(augment, domain)
 
     raw = datasets.read(name, data_dir=data_dir, image_size=image_size, cache_decoded=cache)
     parts = splits.divide(raw.arrays, validation_fraction=validation_fraction, subset=subset,
@@ -59,7 +54,7 @@ def load(name: str, *, data_dir=None, batch_size: int = 128, validation_fraction
         parts, vectorizer = _vectorized(parts, **options)
     info = dataclasses.replace(raw.info, input_shape=_input_shape(parts["train"][0], domain,
                                                                    image_size))
-    augmentation = augment_module.training_augmentation(augment, info, seed)
+    augmentation = augment_module.training_layers(augment, info, seed)
     make = dict(batch_size=batch_size, domain=domain, image_size=image_size)
     train = pipeline.make_dataset(*parts["train"], shuffle=True, shuffle_buffer=shuffle_buffer,
                                   seed=seed, augmentation=augmentation, **make)

@@ -8,26 +8,48 @@ batch, which is several times faster than per example and keeps the images uint8
 """
 from __future__ import annotations
 
+import keras
 import numpy as np
 import tensorflow as tf
+
+from zoo.errors import InvalidArgumentError
 
 AUTOTUNE = tf.data.AUTOTUNE
 
 
 def make_dataset(x: np.ndarray, y: np.ndarray, *, batch_size: int, domain: str,
                  image_size=None, shuffle: bool = False, shuffle_buffer: int | None = None,
-                 seed: int = 0, augmentation=None) -> tf.data.Dataset:
-    """A batched, prefetched dataset of (inputs, labels); shuffled and augmented when asked."""
+                 seed: int = 0, augmentation=()) -> tf.data.Dataset:
+    """A batched, prefetched dataset of (inputs, labels); shuffled, and augmented by the
+    `augmentation` layers, when asked."""
     ds = tf.data.Dataset.from_tensor_slices((x, y))
     if shuffle:
         ds = ds.shuffle(shuffle_buffer or len(y), seed=seed, reshuffle_each_iteration=True)
     ds = ds.batch(batch_size)
     ds = ds.map(_preparation(domain, image_size), num_parallel_calls=AUTOTUNE)
-    if augmentation is not None:
+    if augmentation:
+        ds = _augmented(ds, augmentation)
+    return ds.prefetch(AUTOTUNE)
+
+
+def _augmented(ds, layers):
+    def augment(inputs, labels):
+        # Layer by layer, not through a keras.Sequential: Keras' preprocessing layers switch to
+        # TensorFlow ops inside tf.data whatever the backend, a Sequential does not.
+        for layer in layers:
+            inputs = layer(inputs, training=True)
+        return inputs, labels
+
+    try:
         # One batch at a time: parallel calls would draw from the layers' random state in a
         # different order on each run, and the same seed would no longer give the same batches.
-        ds = ds.map(lambda inputs, labels: (augmentation(inputs, training=True), labels))
-    return ds.prefetch(AUTOTUNE)
+        return ds.map(augment)
+    except (NotImplementedError, TypeError, ValueError) as err:
+        raise InvalidArgumentError(
+            f"These augmentation layers cannot run in the tf.data pipeline with the "
+            f"{keras.backend.backend()} backend ({type(err).__name__}): put "
+            "zoo.data.augmentation(...) inside the model instead, or use the TensorFlow "
+            "backend.") from None
 
 
 def _preparation(domain: str, image_size):
