@@ -5,7 +5,7 @@ from zoo.train_options import run_recipe
 CONFIG = TrainConfig(
     model="resnet_small",
     dataset='cifar10',
-    epochs=30,
+    epochs=20,
     batch_size=128,
     optimizer='adam',
     learning_rate=0.002,

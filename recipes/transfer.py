@@ -82,9 +82,9 @@ def compare(transferred, scratch, folder):
     gain = transferred["test"]["accuracy"] - scratch["test"]["accuracy"]
     summary = {"transferred": transferred, "from_scratch": scratch, "accuracy_gain": gain}
     files.write_json(folder / "comparison.json", summary)
-    curves.plot_learning_curves([transferred["run_dir"], scratch["run_dir"]],
-                                folder / "transfer_vs_scratch.png",
-                                labels=["transferred", "from scratch"])
+    histories = {"transferred": curves.read_history(transferred["run_dir"]),
+                 "from scratch": curves.read_history(scratch["run_dir"])}
+    files.save_figure(curves.plot_learning_curves(histories), folder / "transfer_vs_scratch.png")
     print(f"transferred {transferred['test']['accuracy']:.4f} vs from scratch "
           f"{scratch['test']['accuracy']:.4f}: {100 * gain:+.1f} points")
     return summary

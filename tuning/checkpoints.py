@@ -32,10 +32,21 @@ def prune(tuner, keep: int) -> list:
     """Remove the checkpoints no longer needed; return the trial ids whose checkpoint went."""
     oracle = tuner.oracle
     keepers = needed(oracle, keep)
+    return _remove(tuner, [t for t in oracle.trials if t not in keepers])
+
+
+def prune_worker(tuner, keep: int, finished_here) -> list:
+    """A worker sees the oracle through gRPC only, and its folder may be on another machine than
+    the chief's: it removes the checkpoints of the trials it ran that are not among the best.
+    (Not for Hyperband, whose brackets only the chief knows.)"""
+    best = {t.trial_id for t in tuner.oracle.get_best_trials(keep)
+            if t.status == TrialStatus.COMPLETED}
+    return _remove(tuner, [t for t in finished_here if t not in best])
+
+
+def _remove(tuner, trial_ids) -> list:
     removed = []
-    for trial_id in list(oracle.trials):
-        if trial_id in keepers:
-            continue
+    for trial_id in trial_ids:
         path = os.path.join(tuner.project_dir, f"trial_{trial_id}", CHECKPOINT)
         with contextlib.suppress(FileNotFoundError):
             os.remove(path)

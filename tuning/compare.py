@@ -84,7 +84,8 @@ def _row(strategy, result, curve, target, direction, objective):
     return {"strategy": strategy, "trials": len(result.trials),
             f"best {objective}": result.best_score,
             "trials to reach": trials_to_reach(curve, target, direction),
-            "search seconds": round(seconds, 1), "best hyperparameters": result.best_hyperparameters}
+            "search seconds": round(seconds, 1),
+            "best hyperparameters": result.best_hyperparameters}
 
 
 def _write_table(table, folder):

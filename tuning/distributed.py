@@ -190,9 +190,14 @@ def _share(data, folder):
 
 def run_worker(plan, data):
     """Run trials from the chief until it says stop."""
+    from tuning.memory import frozen_heap
     from tuning.search import make_tuner
     tuner = make_tuner(plan)
-    tuner.search(data)
+    chief = f"{os.environ['KERASTUNER_ORACLE_IP']}:{os.environ['KERASTUNER_ORACLE_PORT']}"
+    print(f"{tuner.tuner_id}: running trials for the chief at {chief}.", flush=True)
+    with frozen_heap():
+        tuner.search(data)
+    print(f"{tuner.tuner_id}: done ({len(tuner._finished_here)} trials).", flush=True)
 
 
 def exit_with_parent(parent_pid: int):

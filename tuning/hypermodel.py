@@ -2,7 +2,6 @@
 learning rate and optimizer; fit() over the batch size, the epochs and the augmentation preset."""
 from __future__ import annotations
 
-import keras
 import keras_tuner
 
 import zoo

@@ -93,11 +93,12 @@ def make_oracle(strategy: str, *, objective, max_trials: int, seed: int, epochs:
         # keras-tuner's default (3 random points per dimension) leaves no trial to the model on
         # a small budget.
         options.setdefault("num_initial_points",
-                           max(2, min(3 * num_dimensions, max_trials // 3)))
+                           max(2, min(3 * num_dimensions, max_trials // 4)))
         return BayesianOptimizationOracle(max_trials=max_trials, **common, **options)
     # Hyperband sets each trial's epochs itself, up to max_epochs; its brackets repeat until
-    # the trial budget is spent.
-    options.setdefault("factor", 3)
+    # the trial budget is spent. With few epochs, factor 3 leaves a single bracket (no trial is
+    # ever continued): halve instead.
+    options.setdefault("factor", 3 if epochs >= 9 else 2)
     oracle = HyperbandOracle(max_epochs=epochs, hyperband_iterations=max_trials, **common,
                              **options)
     oracle.max_trials = max_trials

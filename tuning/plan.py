@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib.util
 import json
 from pathlib import Path
 
@@ -116,7 +117,9 @@ def make_plan(model, *, strategy="random", max_trials=None, space=None, tune=Non
     validation.positive_int("batch_size", batch_size)
     validation.non_negative_int("seed", seed)
     validation.positive_int("keep_checkpoints", keep_checkpoints)
-    validation.probability("validation_fraction", validation_fraction)
+    if not validation.probability("validation_fraction", validation_fraction):
+        raise InvalidArgumentError("validation_fraction=0 leaves no validation split, and the "
+                                   "search selects on the validation split only.")
     if subset is not None:
         validation.positive_int("subset", subset)
     build_args = dict(build_args or {})
@@ -165,10 +168,7 @@ def _check_strategy(strategy, space, explicit_data):
             "'augment' selects a zoo.data augmentation preset: it needs the data given by its "
             "name, not as explicit splits. Remove it from the space (or fix it with Fixed).")
     if strategy == "bayesian":
-        try:
-            import sklearn  # noqa: F401  keras-tuner's Gaussian process
-            import scipy  # noqa: F401
-        except ImportError:
+        if not all(importlib.util.find_spec(m) for m in ("sklearn", "scipy")):
             raise InvalidArgumentError(
-                "strategy='bayesian' needs scikit-learn and scipy (pip install scikit-learn "
-                "scipy).") from None
+                "strategy='bayesian' needs scikit-learn and scipy for keras-tuner's Gaussian "
+                "process: pip install scikit-learn scipy.")

@@ -53,7 +53,6 @@ def search(model: str, *, strategy: str = "random", max_trials: int | None = Non
     worker processes around a chief oracle (keras-tuner's distributed mode) on oracle_address
     ("127.0.0.1:0" by default). Returns None in a worker started through KERASTUNER_* variables.
     """
-    from tuning import distributed
     explicit = data is not None and not isinstance(data, str)
     plan = make_plan(model, strategy=strategy, max_trials=max_trials, space=space, tune=tune,
                      data=None if explicit else data, explicit_data=explicit, epochs=epochs,
@@ -62,6 +61,24 @@ def search(model: str, *, strategy: str = "random", max_trials: int | None = Non
                      build_args=build_args, keep_checkpoints=keep_checkpoints,
                      output_dir=output_dir, search_dir=search_dir,
                      strategy_options=strategy_options)
+    role, address = _check_distribution(workers, oracle_address, callbacks, explicit)
+    search_data = (SearchData.explicit(data, batch_size, seed) if explicit else
+                   SearchData(plan.data, batch_size=batch_size, load_options=plan.load_options()))
+    if role == "worker":
+        from tuning import distributed
+        distributed.run_worker(plan, search_data)
+        return None
+    plan.check_folder(overwrite)
+    with _locked(plan.folder):
+        plan.save()
+        tuner = make_tuner(plan)
+        _run(plan, tuner, search_data, role=role, workers=workers, address=address,
+             shared_data=search_data if explicit else None, callbacks=callbacks, verbose=verbose)
+        return finish(plan, tuner, search_data, retrain=retrain, verbose=verbose)
+
+
+def _check_distribution(workers, oracle_address, callbacks, explicit):
+    from tuning import distributed
     validation.non_negative_int("workers", workers)
     address = distributed.parse_address(oracle_address)
     role = distributed.role()
@@ -71,26 +88,24 @@ def search(model: str, *, strategy: str = "random", max_trials: int | None = Non
     if explicit and role != "local":
         raise InvalidArgumentError("Workers started through KERASTUNER_* variables load the data "
                                    "by name: pass a dataset name, not explicit splits.")
-    search_data = (SearchData.explicit(data, batch_size, seed) if explicit else
-                   SearchData(plan.data, batch_size=batch_size, load_options=plan.load_options()))
-    if role == "worker":
-        distributed.run_worker(plan, search_data)
-        return None
-    plan.check_folder(overwrite)
-    with _locked(plan.folder):
-        plan.save()
-        tuner = make_tuner(plan)
-        from tuning.progress import Progress
-        progress = Progress(tuner.oracle, plan.max_trials, verbose=verbose)
-        _announce(plan, tuner, verbose)
-        if workers or role == "chief":
-            distributed.run_chief(plan, tuner, workers=workers, address=address,
-                                  progress=progress, shared_data=search_data if explicit else None)
-        else:
-            tuner.progress = progress
-            tuner.save()  # so that a search killed in its first trial reloads
-            tuner.search(search_data, callbacks=list(callbacks))
-        return finish(plan, tuner, search_data, retrain=retrain, verbose=verbose)
+    return role, address
+
+
+def _run(plan, tuner, data, *, role, workers, address, shared_data, callbacks, verbose):
+    """The trials: here, or in workers around this process as the chief."""
+    from tuning import distributed
+    from tuning.memory import frozen_heap
+    from tuning.progress import Progress
+    progress = Progress(tuner.oracle, plan.max_trials, verbose=verbose)
+    _announce(plan, tuner, verbose)
+    if workers or role == "chief":
+        distributed.run_chief(plan, tuner, workers=workers, address=address, progress=progress,
+                              shared_data=shared_data)
+        return
+    tuner.progress = progress
+    tuner.save()  # so that a search killed in its first trial reloads
+    with frozen_heap():
+        tuner.search(data, callbacks=list(callbacks))
 
 
 def make_tuner(plan: Plan):
@@ -118,6 +133,9 @@ def _mark_reloadable(plan):
     """keras-tuner reloads a project only if it finds this tuner's own file ({tuner id}.json);
     a search continued under another id (alone after distributed, or the reverse) would
     otherwise start afresh over the saved trials."""
+    from tuning import distributed
+    if distributed.role() == "worker":  # a worker's file holds nothing to reload
+        return
     project = plan.folder / "trials"
     tuner_file = project / f"{os.environ.get('KERASTUNER_TUNER_ID', 'tuner0')}.json"
     if (project / "oracle.json").exists() and not tuner_file.exists():

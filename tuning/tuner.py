@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 from pathlib import Path
 
 import keras
 import keras_tuner
 from keras_tuner.src.engine import tuner_utils
 
-from tuning import checkpoints
+from tuning import checkpoints, memory
 from zoo import files
 
 # While the oracle answers IDLE (a grid waiting for running trials), ask again this often
@@ -21,24 +22,27 @@ IDLE_WAIT_S = 0.5
 class ZooTuner(keras_tuner.Tuner):
     def __init__(self, oracle, hypermodel, *, seed=0, keep_checkpoints=3, progress=None,
                  **kwargs):
-        # Not super(): HyperbandTuner's next class, keras_tuner.Hyperband, builds its own oracle.
+        # Not super(): for HyperbandTuner that is keras_tuner.Hyperband, which makes its own
+        # oracle; ours is given.
         keras_tuner.Tuner.__init__(self, oracle, hypermodel, **kwargs)
         self.seed = seed
         self.keep_checkpoints = keep_checkpoints
         self.progress = progress
         self._asked = False
+        self._finished_here = set()
         self.oracle.verbose = 0  # keras-tuner's multi-line report; ours is `progress`
 
     def run_trial(self, trial, *args, **kwargs):
-        keras.utils.set_random_seed(self.seed)  # every configuration starts from the same draw
+        keras.utils.set_random_seed(self.seed)  # the same initial weights for every configuration
         start = time.perf_counter()
-        histories = super().run_trial(trial, *args, **kwargs)
+        with memory.released_custom_gradients():
+            histories = super().run_trial(trial, *args, **kwargs)
         objective = self.oracle.objective
         metrics = tuner_utils.convert_to_metrics_dict(histories, objective)
         metrics = {k: float(v) for k, v in metrics.items()}
         metrics["best_epoch"] = tuner_utils.get_best_step(histories, objective) + 1
         metrics["seconds"] = time.perf_counter() - start
-        metrics["rss_mb"] = rss_mb()
+        metrics["rss_mb"] = memory.rss_mb()
         return metrics
 
     def pre_create_trial(self):
@@ -53,11 +57,14 @@ class ZooTuner(keras_tuner.Tuner):
 
     def on_trial_end(self, trial):
         super().on_trial_end(trial)
+        self._finished_here.add(trial.trial_id)
         self._write_worker_state(None)
         if not self._is_worker():
             checkpoints.prune(self, self.keep_checkpoints)
-            if self.progress:
-                self.progress.report()
+        elif not isinstance(self, keras_tuner.Hyperband):
+            checkpoints.prune_worker(self, self.keep_checkpoints, self._finished_here)
+        if self.progress:
+            self.progress.report()
 
     def save(self):
         """keras-tuner's, written atomically."""
@@ -77,14 +84,9 @@ class HyperbandTuner(ZooTuner, keras_tuner.Hyperband):
     """ZooTuner with Hyperband's run_trial (epochs per round) and _build_hypermodel (a promoted
     trial starts from its parent's checkpoint)."""
 
-
-def rss_mb() -> float:
-    """Resident memory of this process, in MiB."""
-    try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except OSError:  # not Linux: the peak instead
-        import resource
-        import sys
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        return peak / (2**20 if sys.platform == "darwin" else 2**10)
+    def _build_hypermodel(self, hp):
+        # keras-tuner loads the parent's weights into a model whose optimizer is not built yet:
+        # the optimizer starts afresh, and Keras says so at every promotion.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Skipping variable loading for optimizer")
+            return super()._build_hypermodel(hp)

@@ -55,13 +55,22 @@ def cmd_evaluate(args):
 def cmd_results(args):
     from zoo import results
     table = results.load_table()
-    rows = [("model", "dataset", "metric", "value", "target", "epochs", "wall time", "recipe")]
+    rows = [("model", "dataset", "test accuracy", "target", "epochs", "wall time", "recipe")]
     for r in table["results"]:
-        rows.append((r["model"], r["dataset"], r["metric"], f"{r['value']:.4f}",
-                     r.get("target", ""), str(r["epochs"]), f"{r['wall_time_s']:.0f} s",
-                     r.get("recipe", "")))
-    _print_table(rows)
-    print(f"\nmeasured on: {table.get('machine')}")
+        if r["value"] is None:
+            rows.append((r["model"], r["dataset"], "-", r.get("target", ""), "-", "-",
+                         "not measured: " + r["reason"]))
+            continue
+        rows.append((r["model"], r["dataset"], f"{r['value']:.4f}", r.get("target", ""),
+                     str(r["epochs"]), f"{r['wall_time_s']:.0f} s", r["recipe"]))
+    if args.markdown:
+        print("| " + " | ".join(rows[0]) + " |")
+        print("|" + "---|" * len(rows[0]))
+        for row in rows[1:]:
+            print("| " + " | ".join(row) + " |")
+    else:
+        _print_table(rows)
+    print(f"\nMeasured on: {table.get('machine')}.")
 
 
 def cmd_analyze(args):
@@ -117,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("results", help="the reference results table")
+    p.add_argument("--markdown", action="store_true", help="print it as a Markdown table")
     p.set_defaults(func=cmd_results)
 
     p = sub.add_parser("analyze", help="plots of a trained run: confusion, filters, FGSM, ...")
@@ -145,6 +155,9 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
     return 0
 
 

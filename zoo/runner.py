@@ -323,6 +323,15 @@ class Run:
                                 epochs=epochs or self.config.epochs, initial_epoch=initial_epoch,
                                 callbacks=self.callbacks(callbacks, phase),
                                 verbose=self.config.verbose)
+        except ValueError as error:
+            if self.config.distribute != "multiworker":
+                raise
+            # Keras 3's fit() reduces per-replica values in ways MultiWorkerMirroredStrategy
+            # rejects (keras-team/keras#20585, open for Keras 3.7 to 3.15 at least).
+            raise RunError(
+                "Keras 3's model.fit does not work with MultiWorkerMirroredStrategy "
+                f"(keras-team/keras#20585): {str(error).splitlines()[0][:200]}. Use "
+                "--distribute mirrored on one machine.") from None
         except OSError as error:
             if not _disk_full(error):
                 raise

@@ -1,4 +1,4 @@
-"""Listing and describing datasets: instant (no TensorFlow), complete, and clear on unknown names."""
+"""Listing and describing datasets: instant (no TensorFlow), complete, clear on unknown names."""
 import dataclasses
 import subprocess
 import sys

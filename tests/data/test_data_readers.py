@@ -1,4 +1,4 @@
-"""The raw-format readers: IDX and UCR TSV, and their errors on truncated, corrupt or missing files."""
+"""The raw-format readers (IDX, UCR TSV) and their errors on truncated, corrupt, missing files."""
 import gzip
 
 import numpy as np

@@ -81,6 +81,8 @@ def test_imdb_token_ids(real_data_dir):
 def test_forda_labels_become_zero_and_one(real_data_dir):
     info = zoo.data.load("forda", data_dir=real_data_dir, subset=50).info
     assert info.class_names == ("-1", "1") and info.task == "binary"
+    same = zoo.data.ucr("FordA", data_dir=real_data_dir, subset=50)  # any UCR folder
+    assert same.info.class_names == info.class_names and same.info.input_shape == (500, 1)
 
 
 def test_environment_variable_points_at_the_data(real_data_dir, monkeypatch):

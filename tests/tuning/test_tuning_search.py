@@ -45,18 +45,16 @@ def test_the_table_lists_every_trial(searched):
         {k: result.best_hyperparameters[k] for k in ("learning_rate", "l2")}
 
 
+@pytest.mark.parametrize("searched", ["grid"], indirect=True)
 def test_grid_tries_every_point_once(searched):
     strategy, result, _, _ = searched
-    if strategy != "grid":
-        pytest.skip("grid only")
     points = {(r["learning_rate"], r["l2"]) for r in result.trials}
     assert points == {(lr, l2) for lr in (1e-3, 1e-2) for l2 in (0.0, 1e-4)}
 
 
+@pytest.mark.parametrize("searched", ["hyperband"], indirect=True)
 def test_hyperband_continues_its_best_trials(searched):
     strategy, result, _, _ = searched
-    if strategy != "hyperband":
-        pytest.skip("hyperband only")
     continued = [r for r in result.trials if "continues_trial" in r and r["continues_trial"]]
     assert len(continued) == 1 and continued[0]["epochs"] == 2
     parent = result.trials[continued[0]["continues_trial"] - 1]

@@ -1,8 +1,9 @@
 """Augmentation presets per domain, built from Keras preprocessing layers. Each preset knows its
 dataset: horizontal flips change what a digit means, so MNIST never gets them.
 
-The same `keras.Sequential` serves the input pipeline (applied to training batches only) and, for
-augmentation on the accelerator, the inside of a model (its layers act only when training).
+The same layers serve the input pipeline (applied to training batches only) and, as the
+`keras.Sequential` that `augmentation` returns, the inside of a model for augmentation on the
+accelerator (there they act only when training).
 """
 from __future__ import annotations
 
@@ -79,7 +80,7 @@ def _series_layers(preset: str, info: DatasetInfo, seeds) -> list:
 def check_augment(augment, domain: str):
     """Raise InvalidArgumentError unless `augment` is None, a preset of `domain` or a layer list."""
     if augment is None or isinstance(augment, str):
-        validation.choice("augment", augment or "none", PRESETS[domain])
+        validation.choice("augment", "none" if augment is None else augment, PRESETS[domain])
         return
     import keras
 
@@ -94,5 +95,5 @@ def training_layers(augment, info: DatasetInfo, seed: int) -> list:
     """The layers that `load(augment=...)` applies to training batches; [] for none."""
     check_augment(augment, info.domain)
     if augment is None or isinstance(augment, str):
-        return augmentation(augment or "none", info, seed=seed).layers
+        return augmentation("none" if augment is None else augment, info, seed=seed).layers
     return list(augment)

@@ -58,7 +58,8 @@ UCR_URL = "https://raw.githubusercontent.com/hfawaz/cd-diagram/master/FordA/"
 def _entry(name, domain, classes, shape, splits, folder, files, online, notes=""):
     source = f"data folder: <data_dir>/{folder}/ ({', '.join(files)})"
     source += f"; online: {online}" if online else "; no online source"
-    info = DatasetInfo(name=name, domain=domain, task="binary" if len(classes) == 2 else "multiclass",
+    task = "binary" if len(classes) == 2 else "multiclass"
+    info = DatasetInfo(name=name, domain=domain, task=task,
                        num_classes=len(classes), class_names=tuple(classes), input_shape=shape,
                        splits=splits, source=source, notes=notes)
     return Entry(info=info, folder=folder, files=tuple(files), online=online)
@@ -91,7 +92,8 @@ BUILTIN = {e.info.name: e for e in (
 
 
 def list_datasets() -> list[str]:
-    """Sorted names of the built-in datasets. Folders load as 'ucr:PATH', 'images:PATH', 'text:PATH'."""
+    """Sorted names of the built-in datasets (folders load as 'ucr:PATH', 'images:PATH' and
+    'text:PATH')."""
     return sorted(BUILTIN)
 
 

@@ -22,22 +22,31 @@ from zoo.errors import DataError
 # ../shared/data. Checked only for these two built-in names.
 IDX_SHA256 = {
     "mnist": {
-        "train-images-idx3-ubyte": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
-        "train-labels-idx1-ubyte": "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
-        "t10k-images-idx3-ubyte": "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
-        "t10k-labels-idx1-ubyte": "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+        "train-images-idx3-ubyte":
+            "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+        "train-labels-idx1-ubyte":
+            "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+        "t10k-images-idx3-ubyte":
+            "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+        "t10k-labels-idx1-ubyte":
+            "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
     },
     "fashion_mnist": {
-        "train-images-idx3-ubyte": "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
-        "train-labels-idx1-ubyte": "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
-        "t10k-images-idx3-ubyte": "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
-        "t10k-labels-idx1-ubyte": "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
+        "train-images-idx3-ubyte":
+            "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
+        "train-labels-idx1-ubyte":
+            "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
+        "t10k-images-idx3-ubyte":
+            "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+        "t10k-labels-idx1-ubyte":
+            "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
     },
 }
 # tensorflow-datasets name, and the URL its download starts from (to fail fast when offline).
 TFDS = {
     "mnist": ("mnist", "https://storage.googleapis.com/cvdf-datasets/mnist/"),
-    "fashion_mnist": ("fashion_mnist", "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"),
+    "fashion_mnist": ("fashion_mnist",
+                      "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"),
     "cifar10": ("cifar10", "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz"),
     "imdb": ("imdb_reviews", "http://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"),
 }
@@ -80,13 +89,14 @@ def describe(name: str, data_dir=None) -> DatasetInfo:
 
 
 def folder_path(path: str, data_dir=None) -> Path:
-    """A folder given as is, or relative to the data folder."""
+    """A folder given as is, or relative to the data folder ('ucr:FordA' finds its forda/)."""
     candidate = Path(path).expanduser()
     if candidate.is_dir():
         return candidate
     root, given = sources.data_root(data_dir)
-    if root is not None and (root / path).is_dir():
-        return root / path
+    for name in (path, path.lower()):
+        if root is not None and (root / name).is_dir():
+            return root / name
     where = f" nor in {root} (from {given})" if root is not None else ""
     raise DataError(f"Folder {path!r} was not found as given{where}. {sources.PROVIDE}, or give "
                     "the folder's full path.")
@@ -108,7 +118,8 @@ def _online(entry, looked: str, fetch):
     except DataError:
         raise
     except Exception as err:  # network and TFDS failures come in many types; all mean "not there"
-        raise sources.not_found(name, looked, entry.online, f"failed: {err}", _layout(entry)) from err
+        raise sources.not_found(name, looked, entry.online, f"failed: {err}",
+                                _layout(entry)) from err
 
 
 def _tfds_arrays(entry):
@@ -155,7 +166,7 @@ def _image_tarball(entry, *, data_dir, image_size, cache_decoded):
         return Raw(entry.info, _online(entry, looked, lambda: _tfds_arrays(entry)))
     root, unpacked = _dataset_root(folder, entry)
     shape = tuple(image_size or entry.info.input_shape[:2]) + entry.info.input_shape[2:]
-    class_names, sizes = folders.layout(root, class_names=entry.info.class_names)
+    _, sizes = folders.layout(root, class_names=entry.info.class_names)
     info = dataclasses.replace(entry.info, input_shape=shape, splits=sizes)
     if unpacked is not None and cache_decoded:
         return Raw(info, _decoded_cached(root, unpacked, info))

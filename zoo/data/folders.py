@@ -1,5 +1,5 @@
-"""Image and text folders laid out as `<split>/<class>/<file>`: their layout (read without TensorFlow)
-and their contents, read with Keras' standard loaders into numpy arrays.
+"""Image and text folders laid out as `<split>/<class>/<file>`: their layout (read without
+TensorFlow) and their contents, read with Keras' standard loaders into numpy arrays.
 
 Splits are `train` and `test`, and optionally `validation`; classes are the sub-folders of `train`,
 in sorted order (the class ids Keras' loaders give).
@@ -13,7 +13,8 @@ import numpy as np
 
 from zoo.errors import DataError
 
-IMAGE_EXTENSIONS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")  # what image_dataset_from_directory reads
+IMAGE_EXTENSIONS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")  # image_dataset_from_directory's
+GRAYSCALE_MODES = ("1", "L", "LA", "I", "I;16")  # Pillow's one-channel image modes
 TEXT_EXTENSIONS = (".txt",)
 SPLITS = ("train", "validation", "test")
 READ_BATCH = 1024
@@ -48,7 +49,7 @@ def layout(root: Path, extensions=IMAGE_EXTENSIONS, class_names=None) -> tuple[t
         missing = [c for c in class_names if not (root / split / c).is_dir()]
         if missing:
             raise DataError(f"{root / split} lacks the class folders {missing} that train/ has.")
-        sizes[split] = _count(root / split, extensions)
+        sizes[split] = sum(_count(root / split / c, extensions) for c in class_names)
         if sizes[split] == 0:
             raise DataError(f"{root / split} holds no {'/'.join(extensions)} files.")
     return tuple(class_names), sizes
@@ -58,13 +59,14 @@ def first_image_shape(root: Path, class_names) -> tuple[int, int, int]:
     """(height, width, channels) of the first training image: the default size of a folder."""
     from PIL import Image
 
-    folder = root / "train" / class_names[0]
-    path = next(p for p in sorted(folder.rglob("*")) if p.name.lower().endswith(IMAGE_EXTENSIONS))
+    path = min(p for c in class_names for p in (root / "train" / c).rglob("*")
+               if p.name.lower().endswith(IMAGE_EXTENSIONS))
     try:
         with Image.open(path) as image:
-            return image.height, image.width, 1 if image.mode in ("1", "L", "LA", "I", "I;16") else 3
+            return image.height, image.width, 1 if image.mode in GRAYSCALE_MODES else 3
     except OSError as err:
-        raise DataError(f"Cannot read image {path}: the file is truncated or corrupt ({err}).") from None
+        raise DataError(f"Cannot read image {path}: the file is truncated or corrupt "
+                        f"({err}).") from None
 
 
 def read_images(folder: Path, class_names, image_size, channels) -> tuple[np.ndarray, np.ndarray]:

@@ -41,7 +41,8 @@ def load(name: str, *, data_dir=None, batch_size: int = 128, validation_fraction
     domain = _domain(name)
     if image_size is not None:
         if domain != "image":
-            raise InvalidArgumentError(f"image_size is for image datasets; {name!r} holds {domain}.")
+            raise InvalidArgumentError(
+                f"image_size is for image datasets; {name!r} holds {domain}.")
         image_size = validation.shape("image_size", image_size, rank=2)
     options = _dataset_options(name, domain, dataset_options)
     augment_module.check_augment(augment, domain)
@@ -58,11 +59,11 @@ def load(name: str, *, data_dir=None, batch_size: int = 128, validation_fraction
     make = dict(batch_size=batch_size, domain=domain, image_size=image_size)
     train = pipeline.make_dataset(*parts["train"], shuffle=True, shuffle_buffer=shuffle_buffer,
                                   seed=seed, augmentation=augmentation, **make)
-    evaluation = {split: None if parts[split] is None else pipeline.make_dataset(*parts[split], **make)
-                  for split in ("validation", "test")}
+    evaluation = {split: pipeline.make_dataset(*parts[split], **make)
+                  for split in ("validation", "test") if parts[split] is not None}
     sizes = {split: 0 if pair is None else len(pair[1]) for split, pair in parts.items()}
-    return splits.Splits(train=train, validation=evaluation["validation"], test=evaluation["test"],
-                         info=info, sizes=sizes, vectorizer=vectorizer)
+    return splits.Splits(train=train, validation=evaluation.get("validation"),
+                         test=evaluation["test"], info=info, sizes=sizes, vectorizer=vectorizer)
 
 
 def _vectorized(parts: dict, *, vocab_size: int, sequence_length: int):

@@ -14,7 +14,7 @@ import numpy as np
 from zoo.errors import DataError
 
 IDX_DTYPES = {0x08: np.uint8}
-READ_ERRORS = (OSError, EOFError, zlib.error)  # gzip.BadGzipFile is an OSError
+CORRUPT = (EOFError, zlib.error, gzip.BadGzipFile)
 
 
 def _bytes(path: Path) -> bytes:
@@ -22,8 +22,10 @@ def _bytes(path: Path) -> bytes:
     try:
         with opener(path, "rb") as f:
             return f.read()
-    except READ_ERRORS as err:
+    except CORRUPT as err:
         raise DataError(f"Cannot read {path}: the file is truncated or corrupt ({err}).") from None
+    except OSError as err:
+        raise DataError(f"Cannot read {path}: {err}.") from None
 
 
 def read_idx(path: Path, sha256: str | None = None) -> np.ndarray:
@@ -78,8 +80,10 @@ def read_ucr(path: Path) -> tuple[np.ndarray, np.ndarray]:
     """Series (N, length, 1) float32 and their raw labels from a UCR TSV (label, then values)."""
     try:
         table = np.loadtxt(path, delimiter="\t", ndmin=2)
-    except (ValueError, *READ_ERRORS) as err:
+    except (ValueError, *CORRUPT) as err:
         raise DataError(f"Cannot read {path}: the file is truncated or corrupt ({err}).") from None
+    except OSError as err:
+        raise DataError(f"Cannot read {path}: {err}.") from None
     if table.shape[0] == 0 or table.shape[1] < 2:
         raise DataError(f"{path} holds no series (expected a label column, then the values).")
     # Variable-length UCR series are padded with NaN; zero is the value of a z-normalised series.

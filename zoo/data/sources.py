@@ -6,6 +6,7 @@ Set ZOO_OFFLINE=1 to never try the network.
 """
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 import socket
@@ -60,7 +61,7 @@ def unpacked(tarball: Path, name: str) -> Path:
     try:
         with cache.building(target) as tmp, tarfile.open(tarball) as archive:
             archive.extractall(tmp, filter="data")
-    except (tarfile.TarError, EOFError, OSError, zlib.error) as err:
+    except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as err:
         raise DataError(f"Cannot unpack {tarball}: the file is truncated or corrupt ({err}). "
                         "Replace it with a good copy.") from None
     return target

@@ -1,0 +1,88 @@
+"""Bad input is a clear ZooError raised before anything runs: no folder, no data, no training."""
+import subprocess
+import sys
+
+import pytest
+
+import tuning
+from tuning import spaces
+from zoo.errors import InvalidArgumentError, UnknownNameError
+
+
+@pytest.fixture
+def output_dir(tmp_path):
+    yield tmp_path / "runs"
+    assert not (tmp_path / "runs").exists()  # nothing was written
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    ({"strategy": "gird"}, UnknownNameError, ["Unknown strategy 'gird'", "Did you mean 'grid'"]),
+    ({"strategy": "simulated_annealing"}, UnknownNameError, ["grid, hyperband, random"]),
+    ({"max_trials": 0}, InvalidArgumentError, ["max_trials=0", "at least 1"]),
+    ({"max_trials": -3}, InvalidArgumentError, ["max_trials=-3"]),
+    ({"strategy": "grid"}, InvalidArgumentError, ["'learning_rate' is a continuous range",
+                                                  "give it a step"]),
+    ({"strategy": "grid", "max_trials": 5, "tune": {"learning_rate": "1e-4..1e-2:10:log"}},
+     InvalidArgumentError, ["The grid has 1296 points but max_trials=5"]),
+    ({"tune": {"dropuot": "0.1,0.2"}}, UnknownNameError,
+     ["Unknown hyperparameter of the dense_mnist space 'dropuot'", "Did you mean 'dropout'"]),
+    ({"space": {"filters": spaces.Choice((8, 16))}}, UnknownNameError,
+     ["Unknown hyperparameter 'filters'"]),
+    ({"strategy": "hyperband", "tune": {"batch_size": "64"},
+      "space": {"epochs": spaces.Int(1, 3), "batch_size": spaces.Choice((32, 64))}},
+     InvalidArgumentError, ["Hyperband chooses each trial's epochs"]),
+    ({"objective": "accuracy"}, InvalidArgumentError, ["validation split only"]),
+    ({"workers": -1}, InvalidArgumentError, ["workers=-1"]),
+    ({"epochs": 0}, InvalidArgumentError, ["epochs=0"]),
+    ({"oracle_address": "localhost"}, InvalidArgumentError, ["HOST:PORT"]),
+    ({"tune": {"units": "8..x"}}, InvalidArgumentError, ["is not a range"]),
+])
+def test_bad_search_arguments(kwargs, error, words, output_dir):
+    with pytest.raises(error) as raised:
+        tuning.search("dense_mnist", output_dir=str(output_dir), **kwargs)
+    for word in words:
+        assert word in str(raised.value)
+
+
+def test_an_unknown_model(output_dir):
+    with pytest.raises(UnknownNameError, match="Did you mean 'dense_mnist'"):
+        tuning.search("dense_minst", output_dir=str(output_dir))
+
+
+def test_augmentation_needs_a_dataset_name(output_dir, task):
+    with pytest.raises(InvalidArgumentError, match="'augment' selects a zoo.data augmentation"):
+        tuning.search("cnn_cifar10", data=task, output_dir=str(output_dir))
+
+
+def test_explicit_splits_must_be_three(output_dir, task):
+    with pytest.raises(InvalidArgumentError, match=r"\(train, validation, test\)"):
+        tuning.search("linear_mnist", data=task[:2], output_dir=str(output_dir))
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda: spaces.Float(1.0, 0.1), "min_value <= max_value"),
+    (lambda: spaces.Float(0.0, 1.0, sampling="log"), "needs min_value > 0"),
+    (lambda: spaces.Int(1, 10, step=1, sampling="log"), "> 1, a factor"),
+    (lambda: spaces.Choice(()), "at least one value"),
+    (lambda: spaces.Choice((1, 2), default=3), "not one of its values"),
+    (lambda: spaces.parse("1..2:3:4"), "not a range"),
+    (lambda: spaces.parse_assignments(["filters"]), "write NAME=SPEC"),
+    (lambda: spaces.from_data({"x": {"type": "uniform"}}), "type of 'x'"),
+])
+def test_bad_specs(make, words):
+    with pytest.raises(InvalidArgumentError, match=words.replace("(", r"\(")):
+        make()
+
+
+def test_the_command_line_says_one_line_and_exits_2(tmp_path):
+    """Also quick: bad input is refused before TensorFlow is imported."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys, tuning.cli; code = tuning.cli.main(sys.argv[1:]); "
+         "print('tensorflow' in sys.modules); sys.exit(code)",
+         "dense_mnist", "--strategy", "grid", "--max-trials", "4", "--output-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stdout.strip() == "False"
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tune: error: A grid search needs")
+    assert not any(tmp_path.iterdir())

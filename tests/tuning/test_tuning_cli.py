@@ -1,0 +1,74 @@
+"""`zoo tune`: the sub-command's parsing, and a whole search on real data through zoo.data."""
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import tuning.cli
+from tuning import spaces
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def parse(argv):
+    parser = argparse.ArgumentParser(prog="zoo")
+    tuning.cli.add_parser(parser.add_subparsers(dest="command"))
+    return parser.parse_args(["tune", *argv])
+
+
+def test_the_sub_command_maps_to_search_options():
+    args = parse(["cnn_fashion", "--strategy", "grid", "--set", "filters=8,16",
+                  "--set", "learning_rate=1e-4..1e-2:10:log", "--fix", "head=softmax",
+                  "--epochs", "2", "--subset", "512", "--workers", "2", "--no-retrain"])
+    assert args.func is tuning.cli.run and args.strategy == "grid" and args.workers == 2
+    options = tuning.cli.options(args)
+    assert options["tune"] == {"filters": spaces.Choice((8, 16)),
+                               "learning_rate": spaces.Float(1e-4, 1e-2, step=10,
+                                                             sampling="log")}
+    assert options["build_args"] == {"head": "softmax"}
+    assert options["epochs"] == 2 and options["subset"] == 512 and options["retrain"] is False
+
+
+def test_a_space_file_takes_text_or_data(tmp_path):
+    path = tmp_path / "space.json"
+    path.write_text(json.dumps({"filters": "8,16",
+                                "dropout": {"type": "float", "min_value": 0.0, "max_value": 0.5,
+                                            "step": 0.25}}))
+    options = tuning.cli.options(parse(["cnn_fashion", "--space", str(path)]))
+    assert options["space"] == {"filters": spaces.Choice((8, 16)),
+                                "dropout": spaces.Float(0.0, 0.5, step=0.25)}
+
+
+def test_show_space(capsys):
+    assert tuning.cli.main(["cnn_fashion", "--show-space"]) == 0
+    out = capsys.readouterr().out
+    assert "filters: Choice(values=(8, 16, 32), default=16)" in out
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_a_grid_search_on_mnist_from_the_command_line(tmp_path):
+    data_dir = os.environ.get("ZOO_DATA_DIR")
+    if not data_dir or not Path(data_dir, "mnist").is_dir():
+        pytest.skip("ZOO_DATA_DIR with mnist/ is not set")
+    folder = tmp_path / "search"
+    done = subprocess.run(
+        [sys.executable, "-m", "tuning.cli", "linear_mnist", "--strategy", "grid",
+         "--set", "learning_rate=1e-3,1e-2", "--set", "l2=0.0", "--set", "batch_size=64",
+         "--subset", "512", "--search-dir", str(folder), "--data-dir", data_dir],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    with open(folder / "trials.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["learning_rate"] for r in rows] == ["0.001", "0.01"]
+    assert all(r["status"] == "COMPLETED" for r in rows)
+    result = json.loads((folder / "result.json").read_text())
+    assert result["best_score"] == max(float(r["val_accuracy"]) for r in rows) > 0.5
+    assert result["test"]["accuracy"] > 0.5  # one epoch on 512 digits
+    assert (folder / "best_model.keras").exists()
