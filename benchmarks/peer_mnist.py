@@ -50,7 +50,7 @@ def run_ours():
                 "wall_time_s": round(time.perf_counter() - start, 1)}
 
 
-def main():
+def main(argv=None):
     zoo.data.load("mnist")  # decode and cache once, outside both clocks
     peer = run_peer()
     ours = run_ours()

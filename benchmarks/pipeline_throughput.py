@@ -120,6 +120,10 @@ def main(argv=None):
     ratio = best["piped"][0] / best["ceiling"][0]
     print(f"ratio (a)/(b) = {ratio:.3f}  (goal >= 0.95);  "
           f"(a)/(c) = {best['piped'][0] / best['model_only'][0]:.3f}")
+    return {"examples_per_s": {key: round(rate) for key, (rate, _) in best.items()},
+            "ratio_piped_to_in_memory": round(ratio, 3),
+            "ratio_piped_to_model_only": round(best["piped"][0] / best["model_only"][0], 3)}
+
 
 if __name__ == "__main__":
     main()

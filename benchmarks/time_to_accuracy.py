@@ -32,11 +32,11 @@ def train(name, optimizer, epochs, splits):
             "accuracies": timer.accuracies, "training_s": round(timer.training_seconds, 1)}
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-epochs", type=int, default=20,
                         help="budget of the plain settings to reach the target")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     splits = zoo.data.load("fashion_mnist", batch_size=BATCH_SIZE, seed=0)
     steps = 10 * int(splits.train.cardinality())
     recipe = train("recipe (Adam 2e-3, cosine over 10 epochs)",

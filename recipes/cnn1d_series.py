@@ -5,10 +5,10 @@ from zoo.train_options import run_recipe
 
 CONFIG = TrainConfig(
     model="cnn1d_series",
-    dataset='forda',
+    dataset="forda",
     epochs=100,
     batch_size=32,
-    optimizer='adam',
+    optimizer="adam",
     learning_rate=0.001,
     patience=20,
 )

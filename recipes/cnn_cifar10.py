@@ -5,13 +5,13 @@ from zoo.train_options import run_recipe
 
 CONFIG = TrainConfig(
     model="cnn_cifar10",
-    dataset='cifar10',
+    dataset="cifar10",
     epochs=20,
     batch_size=128,
-    optimizer='adam',
+    optimizer="adam",
     learning_rate=0.002,
-    lr_schedule='cosine',
-    augment='light',
+    lr_schedule="cosine",
+    augment="light",
 )
 
 

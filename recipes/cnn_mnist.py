@@ -1,17 +1,19 @@
 """cnn_mnist on MNIST: a small BatchNorm convnet with a cosine learning-rate decay.
 
-It reaches the keras.io Simple MNIST convnet's 0.9922 in fewer epochs than that example's 15."""
+It aims at the keras.io Simple MNIST convnet's 0.9922 in about half that example's 15 epochs.
+Measured here (seed 0): dense 128 for 6 epochs 0.9915, 8 epochs 0.9922 (seed 1: 0.9915); light
+augmentation 0.9905; dense 256 for 8 epochs 0.9928."""
 from zoo.runner import Run, TrainConfig
 from zoo.train_options import run_recipe
 
 CONFIG = TrainConfig(
     model="cnn_mnist",
-    dataset='mnist',
-    epochs=6,
+    dataset="mnist",
+    epochs=8,
     batch_size=128,
-    optimizer='adam',
+    optimizer="adam",
     learning_rate=0.002,
-    lr_schedule='cosine',
+    lr_schedule="cosine",
 )
 
 

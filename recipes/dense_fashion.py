@@ -4,10 +4,10 @@ from zoo.train_options import run_recipe
 
 CONFIG = TrainConfig(
     model="dense_fashion",
-    dataset='fashion_mnist',
+    dataset="fashion_mnist",
     epochs=10,
     batch_size=128,
-    optimizer='adam',
+    optimizer="adam",
     learning_rate=0.001,
 )
 

@@ -4,10 +4,10 @@ from zoo.train_options import run_recipe
 
 CONFIG = TrainConfig(
     model="lstm_series",
-    dataset='forda',
-    epochs=20,
+    dataset="forda",
+    epochs=8,
     batch_size=64,
-    optimizer='adam',
+    optimizer="adam",
     learning_rate=0.001,
     patience=5,
 )

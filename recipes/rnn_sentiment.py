@@ -4,10 +4,10 @@ from zoo.train_options import run_recipe
 
 CONFIG = TrainConfig(
     model="rnn_sentiment",
-    dataset='imdb',
+    dataset="imdb",
     epochs=4,
     batch_size=64,
-    optimizer='adam',
+    optimizer="adam",
     learning_rate=0.001,
     patience=2,
 )

@@ -6,10 +6,10 @@ from zoo.train_options import run_recipe
 
 CONFIG = TrainConfig(
     model="vgg16_transfer",
-    dataset='cats_vs_dogs',
+    dataset="cats_vs_dogs",
     epochs=10,
     batch_size=32,
-    optimizer='adam',
+    optimizer="adam",
     learning_rate=0.001,
     patience=3,
 )

@@ -81,7 +81,8 @@ def run(args):
         _show_space(args.name)
         return None
     kwargs = options(args)
-    if args.compare:
+    if args.compare:  # the curves are the point: no best model retrained per strategy
+        kwargs["retrain"] = False
         return tuning.compare(args.name, args.compare, compare_dir=args.search_dir, **kwargs)
     return tuning.search(args.name, strategy=args.strategy, search_dir=args.search_dir,
                          overwrite=args.overwrite, workers=args.workers,

@@ -2,7 +2,9 @@
 
 Either a dataset name, loaded with zoo.data.load (once per augmentation preset the space asks
 for), or explicit (train, validation, test) splits, each a batched tf.data.Dataset of (x, y) or an
-(x, y) pair of arrays.
+(x, y) pair of arrays. Arrays get a fresh pipeline in every trial, shuffled by the same seed: every
+configuration then sees the examples in the same order, and one trained twice scores the same. A
+loaded pipeline shuffles on from one trial to the next, as from one epoch to the next.
 """
 from __future__ import annotations
 
@@ -15,40 +17,66 @@ SPLITS = ("train", "validation", "test")
 
 
 class SearchData:
-    def __init__(self, name=None, *, splits=None, batch_size=128, load_options=None):
+    def __init__(self, name=None, *, splits=None, batch_size=128, load_options=None, seed=0):
         self.name = name
         self.batch_size = batch_size  # of the pipelines made here; None: the user's own
         self.load_options = dict(load_options or {})
+        self.seed = seed
         self._by_augment = {}
+        self._arrays = {}
         self._sizes = {}
         if splits is not None:
             self._by_augment[None] = dict(zip(SPLITS, splits))
 
     @classmethod
     def explicit(cls, splits, batch_size=128, seed=0):
-        if not isinstance(splits, (tuple, list)) or len(splits) != 3:
+        if not isinstance(splits, (tuple, list)) or len(splits) != 3 or not all(
+                _is_pair(s) or _is_dataset(s) for s in splits):
             raise InvalidArgumentError(
                 "data must be a dataset name or a (train, validation, test) tuple, each a "
                 "tf.data.Dataset of (x, y) batches or an (x, y) pair of arrays.")
-        datasets = [_as_dataset(s, batch_size, name, seed) for s, name in zip(splits, SPLITS)]
-        own = all(isinstance(s, (tuple, list)) for s in splits)
-        data = cls(splits=datasets, batch_size=batch_size if own else None)
-        if own:
-            data._sizes = {name: len(s[1]) for name, s in zip(SPLITS, splits)}
+        if all(_is_pair(s) for s in splits):
+            return cls.from_arrays(dict(zip(SPLITS, splits)), batch_size, seed)
+        if not all(_is_dataset(s) for s in splits):
+            splits = [_as_dataset(s, batch_size) for s in splits]
+        return cls(splits=list(splits), batch_size=None)
+
+    @classmethod
+    def from_arrays(cls, arrays: dict, batch_size=128, seed=0):
+        data = cls(batch_size=batch_size, seed=seed)
+        data._arrays = {split: (x, y) for split, (x, y) in arrays.items()}
+        data._sizes = {split: len(y) for split, (_, y) in arrays.items()}
+        data._by_augment[None] = {}
         return data
 
     @classmethod
-    def saved(cls, folder):
+    def saved(cls, folder, batch_size=128, seed=0):
         """Splits written by `save` (how workers of a distributed search get explicit data)."""
+        import numpy as np
         import tensorflow as tf
-        return cls(splits=[tf.data.Dataset.load(str(Path(folder) / s)) for s in SPLITS],
+        folder = Path(folder)
+        if (folder / "arrays.npz").exists():
+            with np.load(folder / "arrays.npz") as saved:
+                arrays = {s: (saved[f"{s}_x"], saved[f"{s}_y"]) for s in SPLITS}
+            return cls.from_arrays(arrays, batch_size, seed)
+        return cls(splits=[tf.data.Dataset.load(str(folder / s)) for s in SPLITS],
                    batch_size=None)
 
     def save(self, folder):
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        if self._arrays:
+            import numpy as np
+            np.savez(folder / "arrays.npz", **{f"{s}_{k}": v for s, (x, y) in self._arrays.items()
+                                               for k, v in (("x", x), ("y", y))})
+            return
         for split in SPLITS:
-            self.split(split).save(str(Path(folder) / split))
+            self.split(split).save(str(folder / split))
 
     def split(self, split, *, augment=None, batch_size=None):
+        if self._arrays:
+            return _as_dataset(self._arrays[split], batch_size or self.batch_size,
+                               shuffle_seed=self.seed if split == "train" else None)
         dataset = self._load(augment)[split]
         if not batch_size or batch_size == self.batch_size:
             return dataset
@@ -79,15 +107,18 @@ class SearchData:
         return self._by_augment[key]
 
 
-def _as_dataset(split, batch_size, name, seed):
+def _is_pair(split) -> bool:
+    return isinstance(split, (tuple, list)) and len(split) == 2
+
+
+def _is_dataset(split) -> bool:
     import tensorflow as tf
-    if isinstance(split, tf.data.Dataset):
-        return split
-    if isinstance(split, (tuple, list)) and len(split) == 2:
-        dataset = tf.data.Dataset.from_tensor_slices(tuple(split))
-        if name == "train":
-            dataset = dataset.shuffle(len(split[1]), seed=seed)
-        return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
-    raise InvalidArgumentError(
-        f"The {name} split is a {type(split).__name__}: pass a tf.data.Dataset of (x, y) batches "
-        "or an (x, y) pair of arrays.")
+    return isinstance(split, tf.data.Dataset)
+
+
+def _as_dataset(pair, batch_size, shuffle_seed=None):
+    import tensorflow as tf
+    dataset = tf.data.Dataset.from_tensor_slices(tuple(pair))
+    if shuffle_seed is not None:
+        dataset = dataset.shuffle(len(pair[1]), seed=shuffle_seed)
+    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)

@@ -5,14 +5,19 @@
   forgets on reload a trial it had not yet recorded as started;
 - GridSearchOracle rebuilds its walk through the grid when it is reloaded (keras-tuner #1055);
 - BayesianOptimizationOracle does not spend a trial on a point it has already tried.
+(And for Hyperband on small budgets, a factor that leaves it more than one bracket.)
 """
 from __future__ import annotations
 
 import functools
+import itertools
+import math
 import os
 import warnings
 
+import numpy as np
 from keras_tuner import oracles
+from keras_tuner.src.engine import hyperparameters as hp_module
 from keras_tuner.src.engine import trial as trial_module
 from keras_tuner.src.tuners import gridsearch
 
@@ -62,18 +67,71 @@ class RandomSearchOracle(SafeStateMixin, oracles.RandomSearchOracle):
 
 
 class BayesianOptimizationOracle(SafeStateMixin, oracles.BayesianOptimizationOracle):
-    """On a discrete space the Gaussian process often proposes a point already tried (the
-    acquisition maximum maps back to the same grid point): take an untried random one instead,
-    and stop when none is left."""
+    """keras-tuner's Gaussian process, with its acquisition maximised over the untried points
+    themselves when the space is finite (at most MAX_CANDIDATES points). keras-tuner maximises it
+    over the continuous [0, 1] box and rounds the optimum to a point of the space, which on a
+    small grid is often one already tried: a trial spent again. On a continuous space its own
+    proposal stands, replaced by an untried random point if it was tried already."""
+
+    MAX_CANDIDATES = 20_000
 
     def populate_space(self, trial_id):
-        with warnings.catch_warnings():  # the GP's kernel fit on a handful of points
+        candidates = self._untried_points()
+        if candidates is None:
+            return self._continuous_proposal(trial_id)
+        done = [t for t in self.trials.values() if t.status == trial_module.TrialStatus.COMPLETED]
+        space = self._nonfixed_space()
+        if len(done) < (self.num_initial_points or max(3 * len(space), 3)):
+            return self._random_populate_space()
+        if not candidates:
+            return {"status": trial_module.TrialStatus.STOPPED, "values": None}
+        sign = -1 if self.objective.direction == "max" else 1  # a minimisation, as keras-tuner
+        x = [_vector(space, t.hyperparameters.values) for t in done]
+        y = [sign * t.score for t in done]
+        with warnings.catch_warnings():  # the kernel's fit on a handful of points
+            warnings.simplefilter("ignore", category=UserWarning)
+            self.gpr.fit(np.nan_to_num(np.array(x)), np.nan_to_num(np.array(y)))
+        mu, sigma = self.gpr.predict(np.array([_vector(space, c) for c in candidates]),
+                                     return_std=True)
+        best = candidates[int(np.argmin(mu - self.beta * sigma))]  # keras-tuner's bound
+        return {"status": trial_module.TrialStatus.RUNNING, "values": best}
+
+    def _continuous_proposal(self, trial_id):
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore", category=UserWarning)
             response = super().populate_space(trial_id)
         if response["status"] == trial_module.TrialStatus.RUNNING and \
                 self._duplicate(response["values"]):
             return self._random_populate_space()
         return response
+
+    def _untried_points(self):
+        """Every untried point of a finite space, or None for a continuous or huge one."""
+        space = self._nonfixed_space()
+        grids = [_finite_values(hp) for hp in space]
+        if any(g is None for g in grids) or math.prod(map(len, grids)) > self.MAX_CANDIDATES:
+            return None
+        fixed = {hp.name: hp.value for hp in self.hyperparameters.space
+                 if isinstance(hp, hp_module.Fixed)}
+        points = ({**fixed, **{hp.name: v for hp, v in zip(space, point)}}
+                  for point in itertools.product(*grids))
+        return [p for p in points if not self._duplicate(p)]
+
+
+def _vector(space, values):
+    """A point in keras-tuner's [0, 1] embedding of the space."""
+    return [hp.value_to_prob(values.get(hp.name, hp.default)) for hp in space]
+
+
+def _finite_values(hp):
+    """Every value of a hyperparameter, or None for a continuous range."""
+    if isinstance(hp, (hp_module.Choice, hp_module.Boolean)):
+        return list(hp.values)
+    if isinstance(hp, hp_module.Int) and hp.sampling == "linear":
+        return list(range(hp.min_value, hp.max_value + 1, hp.step or 1))
+    if isinstance(hp, (hp_module.Int, hp_module.Float)) and hp.step is not None:
+        return list(hp.values)
+    return None
 
 
 class HyperbandOracle(SafeStateMixin, oracles.HyperbandOracle):

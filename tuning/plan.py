@@ -16,7 +16,7 @@ STRATEGIES = ("grid", "random", "bayesian", "hyperband")
 DEFAULT_MAX_TRIALS = 10
 # What says where and how a search runs, not which search it is: the same command with another
 # budget or folder continues the same search.
-_NOT_IN_FINGERPRINT = ("max_trials", "keep_checkpoints", "search_dir")
+_NOT_IN_FINGERPRINT = ("max_trials", "keep_checkpoints", "search_dir", "data_dir")
 
 
 @dataclasses.dataclass

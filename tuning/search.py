@@ -104,8 +104,15 @@ def _run(plan, tuner, data, *, role, workers, address, shared_data, callbacks, v
         return
     tuner.progress = progress
     tuner.save()  # so that a search killed in its first trial reloads
-    with frozen_heap():
-        tuner.search(data, callbacks=list(callbacks))
+    try:
+        with frozen_heap():
+            tuner.search(data, callbacks=list(callbacks))
+    except RuntimeError as error:
+        if "consecutive failures" not in str(error):
+            raise
+        last = str(error).strip().splitlines()[-1]
+        raise RunError(f"The search in {plan.folder} stopped: three trials in a row failed, the "
+                       f"last with {last}") from None
 
 
 def make_tuner(plan: Plan):

@@ -74,9 +74,8 @@ class Int:
                       sampling=self.sampling, default=self.default)
 
     def grid_size(self):
-        if self.sampling == "linear":
-            return (self.max_value - self.min_value) // (self.step or 1) + 1
-        return _log_grid_size(self)
+        step = self.step or (1 if self.sampling == "linear" else None)
+        return _grid_size(self.min_value, self.max_value, step, self.sampling, self.default)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,15 +91,16 @@ class Float:
         _check_range(self, (int, float))
 
     def register(self, hp, name):
-        return hp.Float(name, self.min_value, self.max_value, step=self.step,
-                        sampling=self.sampling, default=self.default)
+        # keras-tuner counts the steps with floor division: (0.5 - 0.0) // 0.1 is 4.0, and the
+        # grid would stop at 0.4. A hair more range keeps the last point.
+        top = self.max_value
+        if self.step is not None and self.sampling == "linear":
+            top += self.step * 1e-6
+        return hp.Float(name, self.min_value, top, step=self.step, sampling=self.sampling,
+                        default=self.default)
 
     def grid_size(self):
-        if self.step is None:
-            return None
-        if self.sampling == "linear":
-            return int((self.max_value - self.min_value) / self.step + 1e-9) + 1
-        return _log_grid_size(self)
+        return _grid_size(self.min_value, self.max_value, self.step, self.sampling, self.default)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -148,10 +148,19 @@ def _check_range(spec, kind):
         raise InvalidArgumentError(f"{name} default {spec.default!r} is outside its range.")
 
 
-def _log_grid_size(spec):
-    if spec.step is None:
+def _grid_size(low, high, step, sampling, default):
+    """How many points keras-tuner's grid search gives a range (its default comes first, and is
+    one more point when it is off the steps); None without a step."""
+    if step is None:
         return None
-    return int(math.log(spec.max_value / spec.min_value, spec.step) + 1e-8) + 1
+    if sampling == "linear":
+        count = int((high - low) / step + 1e-6) + 1
+        steps = None if default is None else (default - low) / step
+    else:
+        count = int(math.log(high / low, step) + 1e-8) + 1
+        steps = None if default is None else math.log(default / low, step)
+    on_grid = steps is None or abs(steps - round(steps)) < 1e-6
+    return count + (0 if on_grid else 1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -169,7 +178,7 @@ def _common(info) -> dict:
     space = {"learning_rate": _learning_rate(info),
              "batch_size": Choice((32, 64, 128, 256), default=128)}
     if "dropout" in args:
-        space["dropout"] = Float(0.0, 0.5, step=0.1, default=float(args["dropout"]))
+        space["dropout"] = Choice((0.0, 0.1, 0.2, 0.3, 0.4, 0.5), default=float(args["dropout"]))
     if "l2" in args:
         space["l2"] = Choice((0.0, 1e-4, 1e-3), default=float(args["l2"]))
     if "batchnorm" in args:

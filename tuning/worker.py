@@ -24,7 +24,7 @@ def main(argv=None):
         distributed.exit_with_parent(args.parent)
     plan = Plan.load(args.search_dir)
     shared = Path(args.search_dir) / "data"
-    data = (SearchData.saved(shared) if plan.data is None else
+    data = (SearchData.saved(shared, plan.batch_size, plan.seed) if plan.data is None else
             SearchData(plan.data, batch_size=plan.batch_size, load_options=plan.load_options()))
     distributed.run_worker(plan, data)
     return 0

@@ -40,12 +40,13 @@ def space(text: dict):
 
 
 def pytest_collection_modifyitems(items):
-    """keras-tuner 1.4.8 calls threading.currentThread() on every oracle call: quiet that here."""
+    """Quiet two deprecation warnings of keras-tuner 1.4.8 here: threading.currentThread() on
+    every oracle call, and numpy's copy keyword as it saves a checkpoint through Keras."""
     here = str(Path(__file__).parent)
     for item in items:
         if str(item.fspath).startswith(here):
             item.add_marker(pytest.mark.filterwarnings(
-                "ignore:currentThread|getName:DeprecationWarning"))
+                "ignore:currentThread|getName|__array__ implementation:DeprecationWarning"))
 
 
 @pytest.fixture(scope="session")

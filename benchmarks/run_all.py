@@ -1,0 +1,103 @@
+"""Run every benchmark of the project in one command and write one report.
+
+    python benchmarks/run_all.py [--only NAME ...] [--quick]
+
+Each benchmark runs in its own process (fresh Keras state) and returns its figures; every figure
+is a ratio or is measured side by side in the same run, so that it holds on a noisy machine. The
+report goes to benchmarks/results.json and benchmarks/RESULTS.md, with the machine it ran on; with
+--only, the other benchmarks keep their last figures (each row says when it was measured).
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+from zoo import files
+
+HERE = Path(__file__).parent
+
+# name -> (arguments, arguments with --quick, the summary rows of its result)
+BENCHMARKS = {
+    "startup": ([], ["--repeats", "3"], lambda r: [
+        ("zoo --help / list / info: median seconds",
+         " / ".join(str(r["median_seconds"][k]) for k in ("zoo --help", "zoo list",
+                                                          "zoo info cnn_fashion")),
+         "< 1 s each", r["all_under_1_s"])]),
+    "pipeline_throughput": ([], ["--steps", "40", "--repeats", "2"], lambda r: [
+        ("cnn_fashion training fed by the pipeline / from memory", r["ratio_piped_to_in_memory"],
+         ">= 0.95", r["ratio_piped_to_in_memory"] >= 0.95)]),
+    "peer_mnist": ([], [], lambda r: [
+        ("cnn_mnist recipe wall time / keras.io convnet's", r["time_ratio"], "<= 0.7",
+         r["time_ratio"] <= 0.7 and r["accuracy_reached"]),
+        ("  test accuracy: ours, peer", f"{r['cnn_mnist recipe']['test_accuracy']:.4f}, "
+         f"{r['peer (keras.io simple convnet, 15 epochs)']['test_accuracy']:.4f}", "ours >= peer",
+         r["accuracy_reached"])]),
+    "time_to_accuracy": ([], ["--max-epochs", "12"], lambda r: [
+        ("cnn_fashion time to 0.91: recipe / plain settings", r.get("ratio", "not reached"),
+         "<= 0.5", r.get("ratio", 9) <= 0.5)]),
+    "tuner_overhead": ([], ["--trials", "4", "--repeats", "1", "--memory-trials", "6"],
+                       lambda r: [(k, v, "", "") for k, v in r.get("summary", {}).items()]),
+    "strategy_efficiency": ([], ["--replays", "10"],
+                            lambda r: [(k, v, "", "") for k, v in r.get("summary", {}).items()]),
+}
+MARKER = "BENCHMARK-RESULT "
+
+
+def run_one(name, argv):
+    code = (f"import json; from benchmarks import {name} as b; r = b.main({argv!r}); "
+            f"print({MARKER!r} + json.dumps(r, default=str))")
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1")
+    done = subprocess.run([sys.executable, "-c", code], cwd=HERE.parent, env=env,
+                          stdout=subprocess.PIPE, text=True)
+    print(done.stdout)
+    lines = [l for l in done.stdout.splitlines() if l.startswith(MARKER)]
+    if done.returncode or not lines:
+        return {"error": f"exit status {done.returncode}"}
+    return json.loads(lines[-1][len(MARKER):])
+
+
+def markdown(report) -> str:
+    out = [f"# Benchmark results\n\nOn {report['machine']}, by `python benchmarks/run_all.py`."
+           " The machine was shared with other jobs: figures are ratios or side-by-side runs.\n",
+           "| benchmark | figure | value | goal | met | measured |", "|---|---|---|---|---|---|"]
+    for name, rows in report["summary"].items():
+        for figure, value, goal, met in rows:
+            mark = "" if met == "" else ("yes" if met else "no")
+            out.append(f"| {name} | {figure} | {value} | {goal} | {mark} | "
+                       f"{report['measured'].get(name, '')} |")
+    return "\n".join(out) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="+", choices=list(BENCHMARKS))
+    parser.add_argument("--quick", action="store_true", help="smaller budgets, for a smoke run")
+    args = parser.parse_args(argv)
+    from zoo.runner import machine_description
+    report = files.read_json(HERE / "results.json", None) or {"results": {}, "summary": {},
+                                                              "measured": {}}
+    report.update(date=datetime.datetime.now().isoformat(timespec="minutes"),
+                  machine=f"{machine_description()}, Python {platform.python_version()}",
+                  quick=args.quick)
+    for name in args.only or BENCHMARKS:
+        full, quick, summarise = BENCHMARKS[name]
+        print(f"=== {name}", flush=True)
+        result = run_one(name, quick if args.quick else full)
+        report["results"][name] = result
+        report["measured"][name] = report["date"] + (" (quick)" if args.quick else "")
+        try:
+            report["summary"][name] = [list(row) for row in summarise(result)]
+        except (KeyError, TypeError) as error:
+            report["summary"][name] = [["failed", result.get("error", repr(error)), "", False]]
+    files.write_json(HERE / "results.json", report)
+    files.write_text(HERE / "RESULTS.md", markdown(report))
+    print(markdown(report))
+    return report
+
+
+if __name__ == "__main__":
+    main()
