@@ -32,6 +32,17 @@ def row_of(run: Path) -> dict:
             "date": datetime.date.fromtimestamp((run / "metrics.json").stat().st_mtime).isoformat()}
 
 
+def with_comparison(row: dict, run: Path) -> dict:
+    """The transfer recipe's row also carries the from-scratch arm and the gain."""
+    comparison = files.read_json(run.parent / "comparison.json")
+    if Path(comparison["transferred"]["run_dir"]).name != run.name:
+        sys.exit(f"{run} is not the transferred arm of {run.parent / 'comparison.json'}.")
+    scratch = comparison["from_scratch"]
+    return {**row, "from_scratch_value": round(scratch["test"]["accuracy"], 4),
+            "gain": round(comparison["accuracy_gain"], 4),
+            "wall_time_s": round(row["wall_time_s"] + scratch["wall_time_s"], 1)}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("runs", nargs="+", type=Path)
@@ -40,6 +51,8 @@ def main():
     rows = {row["model"]: row for row in table["results"]}
     for run in args.runs:
         row = row_of(run)
+        if row["model"] == "transfer":
+            row = with_comparison(row, run)
         rows[row["model"]] = row
         print(json.dumps(row))
     table["results"] = [rows[name] for name in sorted(rows)]

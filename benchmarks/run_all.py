@@ -40,9 +40,15 @@ BENCHMARKS = {
         ("cnn_fashion time to 0.91: recipe / plain settings", r.get("ratio", "not reached"),
          "<= 0.5", r.get("ratio", 9) <= 0.5)]),
     "tuner_overhead": ([], ["--trials", "4", "--repeats", "1", "--memory-trials", "6"],
-                       lambda r: [(k, v, "", "") for k, v in r.get("summary", {}).items()]),
-    "strategy_efficiency": ([], ["--replays", "10"],
-                            lambda r: [(k, v, "", "") for k, v in r.get("summary", {}).items()]),
+                       lambda r: [
+        ("search of N trials / the same N trainings", r["ratio"], "<= 1.10", r["ratio"] <= 1.10),
+        ("memory growth per trial (MiB)", r["rss_growth_mib_per_trial"], "about 0", "")]),
+    "strategy_efficiency": ([], ["--replays", "10"], lambda r: [
+        (f"trials to within 0.5 points of the grid's best ({r['grid_trials']}-point grid)",
+         ", ".join(f"{k} {v}" for k, v in r["trials_to_reach"].items()), "", ""),
+        ("bayesian mean trials / grid trials (replayed seeds)",
+         round(r["replays"]["bayesian"]["mean"] / r["grid_trials"], 2), "<= 0.33",
+         r["replays"]["bayesian"]["mean"] / r["grid_trials"] <= 1 / 3)]),
 }
 MARKER = "BENCHMARK-RESULT "
 

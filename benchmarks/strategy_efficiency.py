@@ -106,9 +106,12 @@ def main(argv=None):
         ratio = f"{reached / grid_trials:.2f} of the grid's trials" if reached else "not reached"
         print(f"  {row['strategy']:<10} {ratio}")
     print(f"plot: {comparison['files']['plot']}")
+    result = {"grid_trials": grid_trials, "plot": comparison["files"]["plot"],
+              "trials_to_reach": {row["strategy"]: row["trials to reach"]
+                                  for row in comparison["table"]}, "replays": {}}
     grid = comparison["results"].get("grid")
     if grid is None or not args.replays:
-        return
+        return result
     print(f"\nreplayed over {args.replays} seeds (scores looked up):")
     for strategy, reached in replays(grid.trials, comparison["target"], args.replays).items():
         counts = [r if r is not None else grid_trials + 1 for r in reached]
@@ -116,6 +119,10 @@ def main(argv=None):
         print(f"  {strategy:<10} median {statistics.median(counts):.1f}, mean "
               f"{statistics.mean(counts):.2f} trials ({statistics.mean(counts) / grid_trials:.2f} "
               f"of the grid's); within a third of the grid's trials in {within:.0%} of runs")
+        result["replays"][strategy] = {"mean": round(statistics.mean(counts), 2),
+                                       "median": statistics.median(counts),
+                                       "within_a_third": round(within, 2)}
+    return result
 
 
 if __name__ == "__main__":

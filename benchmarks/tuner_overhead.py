@@ -6,8 +6,9 @@ search of tiny trials, trial after trial.
 
 The search's wall time counts everything tuning.search does except retraining the best model:
 the tuner and its files, checkpoints, freeing memory between trials, the table and the plots.
-The plain time is the sum of each configuration's build, compile and fit, and nothing else. They take turns, --repeats times, and the best of each is kept: on a shared machine, other
-load only ever slows a run down.
+The plain time is the sum of each configuration's build, compile and fit, and nothing else.
+They take turns, --repeats times, and the best of each is kept: on a shared machine, other load
+only ever slows a run down.
 Goal: search / plain <= 1.10. Memory: resident memory after each of --memory-trials trials should
 level off, not grow with the number of trials.
 """
@@ -118,6 +119,10 @@ def main(argv=None):
     print(f"  growth over the second half: {rss[-1] - rss[half]:+.0f} MiB "
           f"({(rss[-1] - rss[half]) / max(1, len(rss) - 1 - half):+.1f} MiB per trial); "
           f"now {rss_mb():.0f} MiB")
+    per_trial = (rss[-1] - rss[half]) / max(1, len(rss) - 1 - half)
+    return {"search_s": round(search_s, 1), "plain_s": round(plain_s, 1),
+            "ratio": round(search_s / plain_s, 3), "rss_mib": [round(r) for r in rss],
+            "rss_growth_mib_per_trial": round(per_trial, 2)}
 
 
 if __name__ == "__main__":

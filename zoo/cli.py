@@ -141,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir")
     p.add_argument("--subset", type=int)
     p.set_defaults(func=cmd_analyze)
+
+    from tuning.cli import add_parser as add_tune_parser
+    add_tune_parser(sub)
     return parser
 
 

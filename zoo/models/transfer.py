@@ -75,8 +75,10 @@ def transfer_head(base, *, name, input_shape, num_classes, head, dense_units, dr
     x = inputs
     if None not in base_shape and input_shape[:2] != base_shape[:2]:
         x = keras.layers.Resizing(*base_shape[:2], antialias=True, name="resize_to_base")(x)
-    # training=False keeps the base's BatchNorm statistics fixed, also when it is unfrozen later.
-    x = base(x, training=False)
+    if base.trainable:  # trained from scratch: BatchNorm learns its statistics as usual
+        x = base(x)
+    else:  # training=False keeps the base's BatchNorm statistics fixed, also once unfrozen later
+        x = base(x, training=False)
     if len(x.shape) == 4:
         x = keras.layers.GlobalAveragePooling2D(name="pool")(x)
     dense_units = () if not dense_units else validation.positive_ints("dense_units", dense_units)
