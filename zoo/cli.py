@@ -61,8 +61,12 @@ def cmd_results(args):
             rows.append((r["model"], r["dataset"], "-", r.get("target", ""), "-", "-",
                          "not measured: " + r["reason"]))
             continue
+        recipe = r["recipe"]
+        if "gain" in r:  # the transfer recipe's comparison
+            recipe += (f" (from scratch {r['from_scratch_value']:.4f}: "
+                       f"{100 * r['gain']:+.1f} points)")
         rows.append((r["model"], r["dataset"], f"{r['value']:.4f}", r.get("target", ""),
-                     str(r["epochs"]), f"{r['wall_time_s']:.0f} s", r["recipe"]))
+                     str(r["epochs"]), f"{r['wall_time_s']:.0f} s", recipe))
     if args.markdown:
         print("| " + " | ".join(rows[0]) + " |")
         print("|" + "---|" * len(rows[0]))
@@ -78,8 +82,8 @@ def cmd_analyze(args):
     if args.compare:
         out_dir = args.out_dir or "comparison"
         written = analysis.compare([args.target, *args.compare], what=tuple(
-            args.what or analysis.COMPARE_WHAT), out_dir=out_dir, data_dir=args.data_dir,
-            subset=args.subset)
+            args.what or analysis.COMPARE_WHAT), out_dir=out_dir, labels=args.labels,
+            data_dir=args.data_dir, subset=args.subset)
     else:
         written = analysis.analyze(args.target, what=args.what and tuple(args.what),
                                    out_dir=args.out_dir, data_dir=args.data_dir,
@@ -136,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="analyses to run (default: every one that applies to the model)")
     p.add_argument("--compare", nargs="+", metavar="RUN",
                    help="other runs to draw beside the first (confusion, fgsm, rotation, curves)")
+    p.add_argument("--labels", nargs="+", metavar="LABEL",
+                   help="with --compare: one legend label per run, the first run's first")
     p.add_argument("--out-dir", help="where to write (default: RUN/analysis; with --compare: "
                                      "comparison)")
     p.add_argument("--data-dir")
