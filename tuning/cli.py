@@ -9,11 +9,9 @@ Parsing imports neither TensorFlow nor keras-tuner, so that --help is instant.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 
-from zoo.errors import ZooError
 
 STRATEGY_NAMES = "grid, random, bayesian, hyperband"
 
@@ -114,18 +112,9 @@ def _show_space(name):
 
 
 def main(argv=None) -> int:
-    parser = add_arguments(argparse.ArgumentParser(prog="python -m tuning.cli",
-                                                   description=__doc__.split("\n\n")[0]))
-    args = parser.parse_args(argv)
-    try:
-        run(args)
-    except ZooError as error:
-        print(f"tune: error: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    return 0
+    """`python -m tuning.cli ARGS` is `zoo tune ARGS` (same parsing and error handling)."""
+    from zoo.cli import main as zoo_main
+    return zoo_main(["tune", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

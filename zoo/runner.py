@@ -258,7 +258,7 @@ class Run:
         """zoo.build under the distribution strategy, refused if it does not fit the data."""
         import zoo
         import zoo.data
-        from zoo.models import factory, heads
+        from zoo.models import heads
         c = self.config
         info = self.info or zoo.describe(c.model)
         splits = splits or self.splits

@@ -11,7 +11,11 @@ def load_model(path, *, allow_code: bool = False):
     """Load a `.keras` file. A file that carries Python code (a Lambda layer) is refused unless
     allow_code=True, which only makes sense for files you made yourself."""
     import keras
-    import zoo.models.custom_layers  # noqa: F401  (registers the zoo's own layers)
+
+    # Register the zoo's own layers and functions with Keras, so that models using them load.
+    import zoo.data.layers  # noqa: F401
+    import zoo.data.text  # noqa: F401
+    import zoo.models.custom_layers  # noqa: F401
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise RunError(f"No model file at {path}: pass a .keras file or a run folder.")

@@ -84,5 +84,5 @@ def test_the_command_line_says_one_line_and_exits_2(tmp_path):
     assert done.returncode == 2
     assert done.stdout.strip() == "False"
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("tune: error: A grid search needs")
+    assert len(lines) == 1 and lines[0].startswith("zoo tune: error: A grid search needs")
     assert not any(tmp_path.iterdir())
