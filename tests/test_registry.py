@@ -85,7 +85,14 @@ def test_compile_false_returns_an_uncompiled_model():
     assert not model.compiled and getattr(model, "optimizer", None) is None
 
 
-def test_register_a_user_builder():
+@pytest.fixture
+def forget_tiny_model():
+    yield
+    zoo.registry.unregister("tiny_test_model")
+    assert "tiny_test_model" not in zoo.list_models()
+
+
+def test_register_a_user_builder(forget_tiny_model):
     @zoo.register(name="tiny_test_model", family="test", task="regression", input_shape=(3,),
                   num_outputs=1, dataset="none", params=4, description="y = w.x + b")
     def tiny(*, units=1):

@@ -107,6 +107,13 @@ def register(*, name: str | None = None, family: str, task: str, input_shape, nu
     return decorate
 
 
+def unregister(name: str) -> None:
+    """Remove a model registered with `register` (built-in models included)."""
+    _load_builtins()
+    validation.known_name("model", name, _REGISTRY)
+    del _REGISTRY[name]
+
+
 def _load_builtins():
     global _loaded
     if not _loaded:
