@@ -93,6 +93,13 @@ class TrainConfig:
         return hashlib.sha1(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
 
+def data_arguments(config: dict) -> dict:
+    """The zoo.data.load arguments of a run, from its config.json: what to evaluate it on."""
+    return {"batch_size": config.get("batch_size", 128), "seed": config.get("seed", 0),
+            "validation_fraction": config.get("validation_fraction", 0.1),
+            "data_dir": config.get("data_dir"), **config.get("data_options", {})}
+
+
 def library_versions() -> dict:
     import keras
     import numpy

@@ -61,7 +61,9 @@ def write_run(folder, model, name, epochs=3, dataset="synthetic", data=None):
     """A finished run folder: model.keras, config.json, metrics.json, history.csv, status.json."""
     folder.mkdir(parents=True)
     model.save(folder / "model.keras")
-    config = {"model": name, "dataset": dataset, "data": data or {"batch_size": 32}, "seed": 0}
+    # The keys the runner writes (zoo.runner.TrainConfig): data options are top-level.
+    config = {"model": name, "dataset": dataset, "batch_size": 32, "seed": 0,
+              "data_options": data or {}}
     (folder / "config.json").write_text(json.dumps(config))
     (folder / "metrics.json").write_text(json.dumps({"test": {"accuracy": 0.9, "loss": 0.3},
                                                      "wall_time_s": 1.0}))

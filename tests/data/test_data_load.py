@@ -149,3 +149,11 @@ def test_validation_fraction_that_leaves_nothing(tmp_path, writers):
     writers.ucr(folder / "Tiny_TEST.tsv", [1, 2], 5)
     with pytest.raises(InvalidArgumentError, match="no training examples"):
         zoo.data.ucr(str(folder), validation_fraction=0.9)
+
+
+def test_text_vocabulary_does_not_depend_on_the_subset(text_folder):
+    """A model trained on the full data and evaluated with --subset must see the same token ids."""
+    full = zoo.data.load(f"text:{text_folder}", batch_size=4, sequence_length=8)
+    part = zoo.data.load(f"text:{text_folder}", batch_size=4, sequence_length=8, subset=2)
+    assert part.sizes["train"] == 2 < full.sizes["train"]
+    assert part.vectorizer.get_vocabulary() == full.vectorizer.get_vocabulary()

@@ -103,7 +103,7 @@ def test_a_model_file_that_is_not_a_model(tmp_path):
 
 def test_an_empty_folder_as_a_run(tmp_path):
     (tmp_path / "empty").mkdir()
-    assert_clear_error(run_cli("evaluate", "empty", cwd=tmp_path), "holds no model.keras",
+    assert_clear_error(run_cli("evaluate", "empty", cwd=tmp_path), "has no model.keras",
                        tmp_path)
 
 

@@ -109,7 +109,7 @@ def _augmentation(s, **_):
     """A preview of the run's augmentation preset ("standard" when it used none)."""
     images = next(s.splits.train.as_numpy_iterator())[0][:4]
     from zoo.data import augmentation  # importable: the splits came from it
-    preset = s.config.get("data", {}).get("augment") or "standard"
+    preset = s.config.get("augment") or "standard"
     preset = "standard" if preset == "none" else preset
     layers = augmentation(preset, s.splits.info.name)
     samples = augment_preview.augment_samples(images, layers)

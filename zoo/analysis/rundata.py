@@ -3,10 +3,6 @@ from __future__ import annotations
 
 from zoo.errors import DataError, ZooError
 
-# Arguments of zoo.data.load recorded in a run's config that do not apply to its test split.
-TRAINING_ONLY = ("augment", "shuffle_buffer")
-
-
 def dataset_name(config: dict, model) -> str:
     """The run's dataset, else the dataset of the registered model of the same name."""
     if config.get("dataset"):
@@ -27,6 +23,7 @@ def load_splits(config: dict, model, *, data_dir=None, subset=None):
     except ImportError as error:
         raise DataError(f"The data layer zoo.data cannot be imported ({error}): pass the test "
                         "data explicitly (data=(x, y)).") from None
-    kwargs = {k: v for k, v in config.get("data", {}).items() if k not in TRAINING_ONLY}
+    from zoo.runner import data_arguments
+    kwargs = data_arguments(config)
     kwargs.update({k: v for k, v in (("data_dir", data_dir), ("subset", subset)) if v is not None})
     return load(dataset_name(config, model), **kwargs)

@@ -52,7 +52,13 @@ def load(name: str, *, data_dir=None, batch_size: int = 128, validation_fraction
                           seed=seed)
     vectorizer = None
     if domain == "text":
-        parts, vectorizer = _vectorized(parts, **options)
+        # The vocabulary is adapted on the whole training split even when `subset` trims it, so
+        # that token ids do not depend on the subset: a model trained on the full data and
+        # evaluated on a subset (zoo evaluate --subset) sees the ids it was trained with.
+        vocabulary_source = parts["train"][0] if subset is None else splits.divide(
+            raw.arrays, validation_fraction=validation_fraction, subset=None,
+            seed=seed)["train"][0]
+        parts, vectorizer = _vectorized(parts, vocabulary_source, **options)
     info = dataclasses.replace(raw.info, input_shape=_input_shape(parts["train"][0], domain,
                                                                    image_size))
     augmentation = augment_module.training_layers(augment, info, seed)
@@ -66,10 +72,10 @@ def load(name: str, *, data_dir=None, batch_size: int = 128, validation_fraction
                          test=evaluation["test"], info=info, sizes=sizes, vectorizer=vectorizer)
 
 
-def _vectorized(parts: dict, *, vocab_size: int, sequence_length: int):
+def _vectorized(parts: dict, vocabulary_source, *, vocab_size: int, sequence_length: int):
     from zoo.data import text
 
-    vectorizer = text.adapted_vectorizer(parts["train"][0], vocab_size=vocab_size,
+    vectorizer = text.adapted_vectorizer(vocabulary_source, vocab_size=vocab_size,
                                          sequence_length=sequence_length)
     out = {split: None if pair is None else (text.vectorize(vectorizer, pair[0]), pair[1])
            for split, pair in parts.items()}
