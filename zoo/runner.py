@@ -267,7 +267,7 @@ class Run:
         import zoo.data
         from zoo.models import heads
         c = self.config
-        info = self.info or zoo.describe(c.model)
+        info = self.info = self.info or zoo.describe(c.model)
         splits = splits or self.splits
         overrides = {**c.overrides, **overrides}
         with self.strategy.scope():
@@ -283,7 +283,6 @@ class Run:
         """(Re)compile with the run's optimizer, learning-rate schedule, loss and metrics."""
         from zoo.models import factory, heads
         c = self.config
-        info = self.info
         lr = learning_rate
         if c.lr_schedule == "cosine" and self.splits is not None:
             import keras
@@ -291,7 +290,7 @@ class Run:
             lr = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=max(steps, 1))
         with self.strategy.scope():
             model.compile(optimizer=factory.make_optimizer(
-                optimizer or c.optimizer or info.optimizer, lr),
+                optimizer or c.optimizer or self.info.optimizer, lr),
                 jit_compile=c.jit_compile, **heads.compile_arguments(heads.head_of(model)))
         return model
 

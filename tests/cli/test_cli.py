@@ -34,21 +34,7 @@ def test_every_command_has_help(command):
     assert done.returncode == 0 and "usage: zoo" in done.stdout
 
 
-@pytest.mark.parametrize("argv, words", [
-    (["train", "cnn_fasion"], "Did you mean 'cnn_fashion'"),
-    (["info", "alexnet"], "Unknown model 'alexnet'"),
-    (["train", "cnn_fashion", "--epochs", "0"], "epochs=0"),
-    (["train", "cnn_fashion", "--batch-size", "-1"], "batch_size=-1"),
-    (["train", "cnn_fashion", "--set", "dropuot=0.5"], "no argument 'dropuot'"),
-    (["evaluate", "runs/no/such/run"], "does not exist"),
-])
-def test_bad_input_is_one_line_and_exit_2(argv, words, tmp_path):
-    done = zoo_cli(*argv, "--output-dir", str(tmp_path)) if argv[0] == "train" and "--set" in argv \
-        else zoo_cli(*argv, cwd=tmp_path)
-    assert done.returncode == 2, (done.stdout, done.stderr)
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and words in lines[0], done.stderr
-    assert not list(tmp_path.rglob("*.keras"))
+# Bad input over the command line is tested in one place: tests/hardening/test_bad_input.py
 
 
 def test_argparse_errors_exit_2():

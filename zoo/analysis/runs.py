@@ -2,9 +2,9 @@
 metrics.json, history.csv and status.json, or a bare .keras file."""
 from __future__ import annotations
 
-import json
 import os
 
+from zoo import files
 from zoo.errors import RunError
 
 MODEL_FILE = "model.keras"
@@ -51,11 +51,7 @@ def read_config(folder) -> dict:
 
 
 def read_json(path) -> dict:
-    try:
-        with open(path) as f:
-            data = json.load(f)
-    except (OSError, ValueError) as error:
-        raise RunError(f"Cannot read {path}: {error}.") from None
+    data = files.read_json(path)
     if not isinstance(data, dict):
         raise RunError(f"{path} does not hold a JSON object.")
     return data
