@@ -10,6 +10,12 @@ A run folder (`runs/<model>/<time>/`) holds:
     model.keras      the final model (best weights restored), metrics.json, *.png
 Everything is written atomically (zoo.files); a run whose status is not "finished" is resumed by
 running the same command again.
+
+Under --distribute multiworker every worker has its own run folder (--run-dir) and computes the
+same things in step (evaluation and prediction are collective), but only the chief writes the
+outputs (history.csv, best.keras, tensorboard/, model.keras, metrics.json, plots); another worker's
+folder keeps config.json, status.json and backup/ (what it needs to resume with the chief) and
+writes its outputs into .worker_outputs/, which is deleted when it ends.
 """
 from __future__ import annotations
 
@@ -26,11 +32,14 @@ import sys
 import time
 from pathlib import Path
 
-from zoo import files, validation
+from zoo import distribute, files, validation
 from zoo.errors import InvalidArgumentError, RunError
 
 LR_SCHEDULES = ("constant", "cosine")
 DISTRIBUTE = ("none", "mirrored", "multiworker")
+# tf.distribute.MultiWorkerMirroredStrategy's class is named CollectiveAllReduceStrategy.
+_STRATEGY_NAMES = {"mirrored": "MirroredStrategy", "multiworker": "MultiWorkerMirroredStrategy"}
+_WORKER_OUTPUTS = ".worker_outputs"
 # Options that say where and how verbosely a run happens, not what is trained.
 _NOT_IN_FINGERPRINT = ("output_dir", "run_dir", "verbose", "data_dir", "new_run")
 
@@ -158,6 +167,10 @@ class Run:
 
     def __init__(self, config: TrainConfig, path: Path, resumed: bool, created=()):
         self.config, self.path, self.resumed = config, path, resumed
+        # Where the outputs go: the run folder, except on a multi-worker run's non-chief workers.
+        self.out = path
+        self.is_chief = True
+        self.multi_worker_workaround = False  # zoo.distribute's fix of keras-team/keras#20585
         self.created = list(created)  # the folders this run made, deepest first
         self.info = None
         self.splits = None
@@ -207,6 +220,8 @@ class Run:
         return self
 
     def __exit__(self, kind, error, tb):
+        if self.out != self.path:
+            shutil.rmtree(self.out, ignore_errors=True)
         if kind is not None and self.created and not self.status.get("epochs_done"):
             # Failed before its first epoch (bad data, a model that does not fit...): nothing
             # worth keeping, so leave no folder behind.
@@ -238,9 +253,18 @@ class Run:
             keras.mixed_precision.set_global_policy("mixed_bfloat16" if not _has_gpu()
                                                     else "mixed_float16")
         self.strategy = _strategy(self.config.distribute)
+        if self.config.distribute == "multiworker":
+            self.multi_worker_workaround = distribute.install_multi_worker_fit_workaround()
+            self.is_chief = distribute.is_chief(self.strategy)
+            if not self.is_chief:
+                self.out = self.path / _WORKER_OUTPUTS
+                shutil.rmtree(self.out, ignore_errors=True)  # left by a killed run
+                self.out.mkdir()
         if self.config.distribute != "none":
-            print(f"Training with {type(self.strategy).__name__} over "
-                  f"{self.strategy.num_replicas_in_sync} replicas.")
+            print(f"Training with {_STRATEGY_NAMES[self.config.distribute]} over "
+                  f"{self.strategy.num_replicas_in_sync} replicas"
+                  + ("" if self.is_chief else "; this worker is not the chief, which writes the "
+                     "outputs") + ".")
 
     def write_status(self, state, **extra):
         elapsed = time.perf_counter() - self._started
@@ -300,15 +324,15 @@ class Run:
         from zoo.callbacks import AtomicBestCheckpoint, RunProgress
         c = self.config
         out = [
-            keras.callbacks.CSVLogger(str(self.path / "history.csv"), append=True),
+            keras.callbacks.CSVLogger(str(self.out / "history.csv"), append=True),
             # double_checkpoint keeps the previous state too: a kill during the write of one is
             # recovered from the other.
             keras.callbacks.BackupAndRestore(str(self.path / "backup" / phase),
                                              double_checkpoint=True,
                                              delete_checkpoint=False),
-            AtomicBestCheckpoint(self.path / "best.keras", monitor="val_loss"),
+            AtomicBestCheckpoint(self.out / "best.keras", monitor="val_loss"),
             keras.callbacks.TerminateOnNaN(),
-            keras.callbacks.TensorBoard(str(self.path / "tensorboard")),
+            keras.callbacks.TensorBoard(str(self.out / "tensorboard")),
             RunProgress(self),
         ]
         if c.patience:
@@ -323,20 +347,23 @@ class Run:
         from zoo.callbacks import repair_backup, trim_history
         splits = splits or self.splits
         repair_backup(self.path / "backup")
-        trim_history(self.path / "history.csv", self.path / "backup")
+        trim_history(self.out / "history.csv", self.path / "backup")
         try:
             history = model.fit(splits.train, validation_data=splits.validation,
                                 epochs=epochs or self.config.epochs, initial_epoch=initial_epoch,
                                 callbacks=self.callbacks(callbacks, phase),
                                 verbose=self.config.verbose)
         except ValueError as error:
-            if self.config.distribute != "multiworker":
+            if self.config.distribute != "multiworker" or self.multi_worker_workaround:
                 raise
             # Keras 3's fit() reduces per-replica values in ways MultiWorkerMirroredStrategy
-            # rejects (keras-team/keras#20585, open for Keras 3.7 to 3.15 at least).
+            # rejects (keras-team/keras#20585). zoo.distribute corrects that for the Keras
+            # versions it was checked on; on another Keras the same failure is said in one line.
+            import keras
             raise RunError(
-                "Keras 3's model.fit does not work with MultiWorkerMirroredStrategy "
-                f"(keras-team/keras#20585): {str(error).splitlines()[0][:200]}. Use "
+                f"model.fit failed under MultiWorkerMirroredStrategy with Keras {keras.__version__}"
+                f", which the zoo's workaround for {distribute.ISSUE} does not cover (checked on "
+                f"Keras {distribute.checked_versions()}): {str(error).splitlines()[0][:200]}. Use "
                 "--distribute mirrored on one machine.") from None
         except OSError as error:
             if not _disk_full(error):
@@ -357,33 +384,34 @@ class Run:
         splits = splits or self.splits
         test = model.evaluate(splits.test, return_dict=True, verbose=0)
         test = {k: float(v) for k, v in test.items()}
-        files.save_model(model, self.path / "model.keras")
+        files.save_model(model, self.out / "model.keras")
         epochs_done = self.status.get("epochs_done", 0)
         self.write_status("running")
         metrics = {"model": self.config.model, "dataset": splits.info.name, "test": test,
                    "epochs": epochs_done, "wall_time_s": self.status["wall_time_s"],
                    "test_examples": splits.sizes.get("test"), "machine": machine_description(),
                    "run_dir": str(self.path), "model_file": str(self.path / "model.keras")}
-        files.write_json(self.path / "metrics.json", metrics)
+        files.write_json(self.out / "metrics.json", metrics)
         if plots:
             self.write_plots(model, splits)
         self.write_status("finished")
         print(f"{self.config.model}: test " + ", ".join(f"{k} {v:.4f}" for k, v in test.items())
-              + f" after {epochs_done} epochs, {self.status['wall_time_s']:.0f} s -> {self.path}")
+              + f" after {epochs_done} epochs, {self.status['wall_time_s']:.0f} s -> "
+              + (str(self.path) if self.is_chief else "the chief's run folder"))
         return metrics
 
     def write_plots(self, model, splits):
         """Learning curves and, for classifiers, the test confusion matrix (PNG + JSON)."""
         from zoo.analysis import confusion, curves
-        history = curves.read_history(self.path)
+        history = curves.read_history(self.out)
         files.save_figure(curves.plot_learning_curves({self.config.model: history}),
-                          self.path / "learning_curves.png")
+                          self.out / "learning_curves.png")
         if self.head in ("softmax", "sigmoid"):
             names = list(splits.info.class_names)
             result = confusion.confusion_matrix(model, splits.test, num_classes=len(names))
             files.save_figure(confusion.plot_confusions([result], [self.config.model], names),
-                              self.path / "confusion_matrix.png")
-            files.write_json(self.path / "confusion_matrix.json", {
+                              self.out / "confusion_matrix.png")
+            files.write_json(self.out / "confusion_matrix.json", {
                 "class_names": names, "matrix": result["matrix"].tolist(),
                 "per_class_accuracy": result["per_class_accuracy"].tolist(),
                 "accuracy": result["accuracy"]})
