@@ -6,6 +6,14 @@ The material trains it with Adam, 10 epochs, mini-batch 128 to 0.91 test accurac
   + BatchNorm, dense 128 and dropout 0.3 (the zoo's cnn_fashion), Adam 1e-3  0.910
   the same with a larger rate (2e-3) decayed by a cosine over the 10 epochs   0.916
   conv16-conv16-pool (one pooling, 4x the dense weights), Adam 1e-3           0.901
+An average of the weights (EMA, momentum 0.99), validated and kept instead of the last weights,
+gets there sooner (benchmarks/time_to_accuracy.py, test accuracy after each epoch):
+  Adam 2e-3, cosine over 10 epochs                0.91 first after epoch 7
+  the same with the weight average                0.91 first after epoch 5 (0.9088 after 4)
+  Adam 3e-3, cosine, weight average (the recipe)  0.91 first after epoch 4 (0.9113)
+  Adam 2e-3, cosine, weight average 0.995         0.91 first after epoch 5
+  4 to 6 epochs of a faster cosine, batch 128 to 512, with or without the average: not before
+  epoch 5, and 0.905 to 0.909 at the end.
 """
 from zoo.runner import Run, TrainConfig
 from zoo.train_options import run_recipe
@@ -16,8 +24,9 @@ CONFIG = TrainConfig(
     epochs=10,
     batch_size=128,
     optimizer="adam",
-    learning_rate=2e-3,
+    learning_rate=3e-3,
     lr_schedule="cosine",
+    ema=0.99,
 )
 
 

@@ -54,6 +54,7 @@ class TrainConfig:
     optimizer: str | None = None        # default: the model's metadata optimizer
     learning_rate: float | None = None  # default: the model's metadata learning rate
     lr_schedule: str = "constant"
+    ema: float | None = None            # momentum of an average of the weights (evaluated, kept)
     augment: str = "none"
     subset: int | None = None
     validation_fraction: float = 0.1
@@ -84,6 +85,11 @@ class TrainConfig:
         if self.learning_rate is not None:
             validation.positive_float("learning_rate", self.learning_rate)
         validation.choice("lr_schedule", self.lr_schedule, LR_SCHEDULES)
+        if self.ema is not None and not (isinstance(self.ema, (int, float))
+                                         and not isinstance(self.ema, bool) and 0 < self.ema < 1):
+            raise InvalidArgumentError(
+                f"ema={self.ema!r} is invalid: give the momentum of the weights' moving average, "
+                "between 0 and 1 exclusive (e.g. 0.99), or leave it out.")
         if self.subset is not None:
             validation.positive_int("subset", self.subset)
         validation.probability("validation_fraction", self.validation_fraction)
@@ -314,7 +320,7 @@ class Run:
             lr = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=max(steps, 1))
         with self.strategy.scope():
             model.compile(optimizer=factory.make_optimizer(
-                optimizer or c.optimizer or self.info.optimizer, lr),
+                optimizer or c.optimizer or self.info.optimizer, lr, ema=c.ema),
                 jit_compile=c.jit_compile, **heads.compile_arguments(heads.head_of(model)))
         return model
 
@@ -323,6 +329,8 @@ class Run:
         import keras
         from zoo.callbacks import AtomicBestCheckpoint, RunProgress
         c = self.config
+        early_stopping = [keras.callbacks.EarlyStopping(
+            monitor="val_loss", patience=c.patience, restore_best_weights=True)] if c.patience else []
         out = [
             keras.callbacks.CSVLogger(str(self.out / "history.csv"), append=True),
             # double_checkpoint keeps the previous state too: a kill during the write of one is
@@ -330,14 +338,15 @@ class Run:
             keras.callbacks.BackupAndRestore(str(self.path / "backup" / phase),
                                              double_checkpoint=True,
                                              delete_checkpoint=False),
+            # With --ema, validation, the callbacks below and the final model use the averaged
+            # weights; the backup above still holds the raw ones, so a resumed run goes on exactly.
+            *([keras.callbacks.SwapEMAWeights(swap_on_epoch=True)] if c.ema else []),
+            *early_stopping,
             AtomicBestCheckpoint(self.out / "best.keras", monitor="val_loss"),
             keras.callbacks.TerminateOnNaN(),
             keras.callbacks.TensorBoard(str(self.out / "tensorboard")),
             RunProgress(self),
         ]
-        if c.patience:
-            out.insert(0, keras.callbacks.EarlyStopping(
-                monitor="val_loss", patience=c.patience, restore_best_weights=True))
         return out + list(extra)
 
     def fit(self, model, splits=None, *, epochs=None, initial_epoch=0, phase="train",

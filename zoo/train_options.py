@@ -21,6 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     a("--learning-rate", type=float, help="initial learning rate (model default)")
     a("--optimizer", choices=["adam", "adamw", "sgd", "rmsprop"])
     a("--lr-schedule", choices=["constant", "cosine"])
+    a("--ema", type=float, metavar="MOMENTUM",
+      help="evaluate and keep a moving average of the weights (e.g. 0.99)")
     a("--augment", help="augmentation preset: none, light, standard")
     a("--subset", type=int, help="use at most this many examples per split (quick runs)")
     a("--validation-fraction", type=float, help="share of the training data held out")

@@ -43,6 +43,7 @@ def assert_clear_error(done, words, tmp_path):
     (["train", "cnn_fashion", "--subset", "0"], "subset=0"),
     (["train", "cnn_fashion", "--seed", "-3"], "seed=-3"),
     (["train", "cnn_fashion", "--patience", "0"], "patience=0"),
+    (["train", "cnn_fashion", "--ema", "1.5"], "ema=1.5"),
     (["train", "cnn_fashion", "--cpu-devices", "0"], "cpu_devices=0"),
     (["train", "cnn_fashion", "--set", "nosuch=1"], "no argument 'nosuch'"),
     (["train", "cnn_fashion", "--set", "dropout"], "write NAME=VALUE"),

@@ -119,3 +119,26 @@ def test_multiworker_with_two_processes_on_loopback(tmp_path):
     out_single, _ = single.communicate(timeout=300)
     chief = json.loads((tmp_path / "worker0" / "metrics.json").read_text())
     assert abs(chief["test"]["accuracy"] - final_accuracy(out_single)) < 0.03
+
+
+def test_ema_validates_and_keeps_the_averaged_weights(tmp_path):
+    """With --ema, validation is scored with the weights' moving average and that average is the
+    model saved: the last epoch's val_accuracy is what model.keras scores on the validation split.
+    (Without the swap, validation would score the raw weights and the saved model the average.)"""
+    import keras
+    import zoo.data
+    from zoo.runner import data_arguments
+    run_dir = tmp_path / "run"
+    proc = train("linear_mnist", "--epochs", "2", "--subset", "2048", "--ema", "0.9",
+                 "--learning-rate", "0.01", "--run-dir", str(run_dir))
+    out, _ = proc.communicate(timeout=300)
+    assert proc.returncode == 0, out
+    config = json.loads((run_dir / "config.json").read_text())
+    assert config["ema"] == 0.9
+    with open(run_dir / "history.csv") as f:
+        logged = float(list(csv.DictReader(f))[-1]["val_accuracy"])
+    splits = zoo.data.load("mnist", subset=2048, **data_arguments(config))
+    model = keras.models.load_model(run_dir / "model.keras")
+    assert model.optimizer.use_ema
+    scored = model.evaluate(splits.validation, verbose=0, return_dict=True)["accuracy"]
+    assert scored == pytest.approx(logged, abs=1e-6)

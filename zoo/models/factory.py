@@ -1,6 +1,8 @@
 """zoo.build: validate overrides against the builder's signature, build, check, compile."""
 from __future__ import annotations
 
+import functools
+
 from zoo import registry
 from zoo.errors import InvalidArgumentError
 from zoo.models import heads
@@ -27,12 +29,14 @@ def build_model(name: str, *, compile: bool = True, **overrides):
     return model
 
 
-def make_optimizer(name: str, learning_rate: float):
-    """A fresh Keras optimizer by name ('adam', 'sgd', 'rmsprop', 'adamw')."""
+def make_optimizer(name: str, learning_rate, ema: float | None = None):
+    """A fresh Keras optimizer by name ('adam', 'sgd', 'rmsprop', 'adamw'); with `ema`, it also
+    keeps a moving average of the weights with that momentum (Keras' use_ema)."""
     import keras
     optimizers = {"adam": keras.optimizers.Adam, "adamw": keras.optimizers.AdamW,
                   "rmsprop": keras.optimizers.RMSprop,
-                  "sgd": lambda learning_rate: keras.optimizers.SGD(learning_rate, momentum=0.9)}
+                  "sgd": functools.partial(keras.optimizers.SGD, momentum=0.9)}
     if name not in optimizers:
         raise InvalidArgumentError(f"optimizer={name!r} is invalid: choose one of {sorted(optimizers)}.")
-    return optimizers[name](learning_rate=learning_rate)
+    averaging = {"use_ema": True, "ema_momentum": float(ema)} if ema else {}
+    return optimizers[name](learning_rate=learning_rate, **averaging)
