@@ -142,3 +142,26 @@ def is_chief(strategy) -> bool:
         return True
     cluster = resolver.cluster_spec().as_dict()
     return task_type == "worker" and resolver.task_id == 0 and "chief" not in cluster
+
+
+def backed_up_epoch(backup_dir) -> int:
+    """The epoch recorded by a phase's BackupAndRestore state (its training_metadata.json), or 0."""
+    import json
+    from pathlib import Path
+    try:
+        return int(json.loads((Path(backup_dir) / "training_metadata.json").read_text())["epoch"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+
+
+def resume_epochs_agree(strategy, epoch: int) -> bool:
+    """Whether every worker would resume from the same epoch. Each worker restores its own
+    BackupAndRestore state (Keras 3 has no cross-worker backup), so a kill that falls between two
+    workers' end-of-epoch backups leaves them an epoch apart, and fit's collectives then fail with
+    a traceback (seen here: both workers exit 1) or wait on each other. Every worker must call this at the same point: it is itself a collective, and
+    all get the same answer (the variance of the epochs across replicas is zero or not)."""
+    import tensorflow as tf
+    value = float(epoch)
+    per_replica = strategy.run(lambda: tf.constant([value, value * value, 1.0], tf.float64))
+    total, squares, count = strategy.reduce("SUM", per_replica, axis=None).numpy()
+    return squares / count - (total / count) ** 2 < 1e-9

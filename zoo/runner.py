@@ -357,6 +357,13 @@ class Run:
         splits = splits or self.splits
         repair_backup(self.path / "backup")
         trim_history(self.out / "history.csv", self.path / "backup")
+        if self.config.distribute == "multiworker" and not distribute.resume_epochs_agree(
+                self.strategy, distribute.backed_up_epoch(self.path / "backup" / phase)):
+            raise RunError(
+                f"The workers of this run would resume {phase} from different epochs (this one "
+                f"from {distribute.backed_up_epoch(self.path / 'backup' / phase)}): a kill fell "
+                "between their end-of-epoch backups. Delete the backup/ folder in every worker's "
+                "run folder and run the same commands again: training starts over.")
         try:
             history = model.fit(splits.train, validation_data=splits.validation,
                                 epochs=epochs or self.config.epochs, initial_epoch=initial_epoch,

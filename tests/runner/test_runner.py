@@ -2,6 +2,7 @@
 import csv
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -96,16 +97,22 @@ def free_port():
         return s.getsockname()[1]
 
 
-def test_multiworker_with_two_processes_on_loopback(tmp_path):
+def start_workers(tmp_path, epochs):
+    """Two `zoo train --distribute multiworker` processes on loopback, one run folder each."""
     ports = [free_port(), free_port()]
     cluster = {"worker": [f"127.0.0.1:{p}" for p in ports]}
-    common = ["linear_mnist", "--epochs", "2", "--subset", "4096", "--batch-size", "64",
+    common = ["linear_mnist", "--epochs", str(epochs), "--subset", "4096", "--batch-size", "64",
               "--distribute", "multiworker"]
     workers = []
     for index in range(2):
         env = dict(ENV, TF_CONFIG=json.dumps({"cluster": cluster,
                                               "task": {"type": "worker", "index": index}}))
         workers.append(train(*common, "--run-dir", str(tmp_path / f"worker{index}"), env=env))
+    return workers
+
+
+def test_multiworker_with_two_processes_on_loopback(tmp_path):
+    workers = start_workers(tmp_path, epochs=2)
     outs = [w.communicate(timeout=400)[0] for w in workers]
     # Keras 3's fit() fails here without zoo.distribute's workaround (keras-team/keras#20585).
     assert [w.returncode for w in workers] == [0, 0], outs
@@ -119,6 +126,26 @@ def test_multiworker_with_two_processes_on_loopback(tmp_path):
     out_single, _ = single.communicate(timeout=300)
     chief = json.loads((tmp_path / "worker0" / "metrics.json").read_text())
     assert abs(chief["test"]["accuracy"] - final_accuracy(out_single)) < 0.03
+
+
+def test_multiworker_workers_that_would_resume_at_different_epochs_are_refused(tmp_path):
+    """Each worker restores its own backup: a kill between their end-of-epoch backups leaves them
+    an epoch apart, and fit's collectives then fail (both exit 1 with a traceback without the
+    check). Both must stop with a clear line before training."""
+    workers = start_workers(tmp_path, epochs=6)
+    deadline = time.time() + 300
+    while len(epochs_logged(tmp_path / "worker0")) < 2 and time.time() < deadline:
+        assert all(w.poll() is None for w in workers), workers[0].stdout.read()
+        time.sleep(0.2)
+    for worker in workers:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+    shutil.rmtree(tmp_path / "worker1" / "backup")  # worker 1 would start over, worker 0 not
+    again = start_workers(tmp_path, epochs=6)
+    outs = [w.communicate(timeout=300)[0] for w in again]
+    assert [w.returncode for w in again] == [2, 2], outs
+    assert all("resume train from different epochs" in out and "Traceback" not in out
+               for out in outs), outs
 
 
 def test_ema_validates_and_keeps_the_averaged_weights(tmp_path):
