@@ -14,15 +14,13 @@ start to plots) and our final accuracy are reported beside it.
 Goal: ours reaches the peer's test accuracy in at most 0.7x the peer's wall time.
 """
 import json
-import tempfile
 import time
 
 import keras
 
 import zoo.data
-from benchmarks.timing import TimeToAccuracy
+from benchmarks.timing import TimeToAccuracy, timed_recipe
 from recipes import cnn_mnist
-from zoo.runner import Run
 
 PEER_EPOCHS = 15
 
@@ -56,16 +54,8 @@ def run_peer():
 
 
 def run_ours(target):
-    """recipes/cnn_mnist.py's main, step by step, with the test accuracy taken after each epoch."""
-    with tempfile.TemporaryDirectory() as out:
-        start = time.perf_counter()
-        with Run.start(cnn_mnist.CONFIG, ["--output-dir", out, "--quiet"]) as run:
-            splits = run.load_data()
-            model = run.build_model(splits)
-            timer = TimeToAccuracy(splits.test, target)
-            run.fit(model, splits, callbacks=[timer])
-            metrics = run.evaluate(model, splits)
-        wall = time.perf_counter() - start - timer.evaluation_seconds
+    """recipes/cnn_mnist.py's steps, with the test accuracy taken after each epoch."""
+    metrics, timer, wall = timed_recipe(cnn_mnist.CONFIG, target)
     return {"test_accuracy": metrics["test"]["accuracy"], "epochs": metrics["epochs"],
             "reached_at_s": timer.reached_at and round(timer.reached_at[0], 1),
             "reached_at_epoch": timer.reached_at and timer.reached_at[1],

@@ -4,10 +4,10 @@ affordable on a CPU.
 
     ZOO_DATA_DIR=../shared/data python benchmarks/strategy_efficiency.py [--subset N] [--epochs N]
 
-The full grid runs first: its best validation accuracy is the reference. Random, Bayesian and
-Hyperband search then run on the same space and data with a third of the grid's trials, the goal's
-budget; for each strategy, the number of trials after which its best so far is within 0.5 points
-of the reference (tuning.compare's measure). The splits are read once through zoo.data and given as
+tuning.compare runs the full grid, whose best validation accuracy is the reference, and random,
+Bayesian and Hyperband search on the same space and data with a third of the grid's trials, the
+goal's budget; for each strategy, the number of trials after which its best so far is within 0.5
+points of the reference. The splits are read once through zoo.data and given as
 arrays, so that every trial sees the examples in the same order: a configuration scores the same
 in every strategy, and the strategies differ only in which configurations they try. The
 best-so-far curves are saved in one plot (comparison.png) with the table.
@@ -30,12 +30,12 @@ from pathlib import Path
 import keras_tuner
 import numpy as np
 
+import tuning
 import zoo.data
 from tuning import spaces
-from tuning.compare import TOLERANCE, trials_to_reach
+from tuning.compare import trials_to_reach
 from tuning.oracles import make_oracle
-from tuning.plots import compare_strategies, running_best
-from tuning.search import search
+from tuning.plots import running_best
 
 MODEL = "cnn_fashion"
 SPACE = {
@@ -93,22 +93,6 @@ def replays(grid_rows, target, count):
     return out
 
 
-def live(args, folder: Path):
-    """The full grid, then the other strategies with a third of its trials, trained for real."""
-    data = arrays(args.subset, args.seed)
-    grid_trials = spaces.grid_size(spaces.tuned(SPACE))
-    budget = math.ceil(grid_trials / 3)
-    common = {"space": SPACE, "data": data, "epochs": args.epochs, "batch_size": BATCH_SIZE,
-              "seed": args.seed, "retrain": False, "output_dir": args.output_dir}
-    results = {"grid": search(MODEL, strategy="grid", max_trials=grid_trials,
-                              search_dir=str(folder / "grid"), **common)}
-    for strategy in args.strategies.split(","):
-        if strategy != "grid":
-            results[strategy] = search(MODEL, strategy=strategy, max_trials=budget,
-                                       search_dir=str(folder / strategy), **common)
-    return results, grid_trials, budget
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--subset", type=int, default=8000)
@@ -120,30 +104,32 @@ def main(argv=None):
     parser.add_argument("--replays", type=int, default=30)
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    folder = Path(args.output_dir) / "tune" / MODEL / f"strategy-efficiency-{time.strftime('%Y%m%d-%H%M%S')}"
-    results, grid_trials, budget = live(args, folder)
-    reference = results["grid"].best_score
-    target = reference - TOLERANCE
-    curves = {s: running_best([row.get(OBJECTIVE) for row in r.trials], "max")
-              for s, r in results.items()}
-    reached = {s: trials_to_reach(curve, target, "max") for s, curve in curves.items()}
-    plot = compare_strategies(curves, OBJECTIVE, folder / "comparison.png", target,
-                              f"{MODEL}: {grid_trials}-point grid, others {budget} trials")
-    print(f"\n{MODEL}: {grid_trials}-point grid, {args.epochs} epochs per trial on {args.subset} "
-          f"Fashion-MNIST images (batch {BATCH_SIZE}), {time.perf_counter() - start:.0f} s in all; "
-          f"best {OBJECTIVE} {reference:.4f}, target {target:.4f}")
+    grid_trials = spaces.grid_size(spaces.tuned(SPACE))
+    others = [s for s in args.strategies.split(",") if s and s != "grid"]
+    budget = math.ceil(grid_trials / 3)
+    comparison = tuning.compare(
+        MODEL, ["grid", *others], budgets={s: budget for s in others}, space=SPACE,
+        data=arrays(args.subset, args.seed), epochs=args.epochs, batch_size=BATCH_SIZE,
+        seed=args.seed, output_dir=args.output_dir,
+        compare_dir=str(Path(args.output_dir) / "tune" / MODEL /
+                        f"strategy-efficiency-{time.strftime('%Y%m%d-%H%M%S')}"))
+    reached = {row["strategy"]: row["trials to reach"] for row in comparison["table"]}
+    print(f"\n{MODEL}: {grid_trials}-point grid, the others {budget} trials, {args.epochs} epochs "
+          f"per trial on {args.subset} Fashion-MNIST images (batch {BATCH_SIZE}), "
+          f"{time.perf_counter() - start:.0f} s in all")
     for strategy, count in reached.items():
-        of = grid_trials if strategy == "grid" else budget
-        share = f"{count / grid_trials:.2f} of the grid's trials" if count else "not reached"
-        print(f"  {strategy:<10} {count or '-'} of {of} trials ({share}), best "
-              f"{results[strategy].best_score:.4f}")
+        print(f"  {strategy:<10} " + (f"{count / grid_trials:.2f} of the grid's trials"
+                                      if count else "not reached"))
+    plot = comparison["files"]["plot"]
     print(f"plot: {plot}")
-    result = {"grid_trials": grid_trials, "budget": budget, "reference": round(reference, 4),
-              "plot": str(plot), "trials_to_reach": reached, "replays": {}}
+    result = {"grid_trials": grid_trials, "budget": budget,
+              "reference": round(comparison["reference"], 4), "plot": str(plot),
+              "trials_to_reach": reached, "replays": {}}
     if not args.replays:
         return result
     print(f"\nreplayed over {args.replays} seeds with the grid's budget (scores looked up):")
-    for strategy, counts in replays(results["grid"].trials, target, args.replays).items():
+    grid_rows = comparison["results"]["grid"].trials
+    for strategy, counts in replays(grid_rows, comparison["target"], args.replays).items():
         counts = [c if c is not None else grid_trials + 1 for c in counts]
         within = sum(c <= grid_trials / 3 for c in counts) / len(counts)
         print(f"  {strategy:<10} median {statistics.median(counts):.1f}, mean "

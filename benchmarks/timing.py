@@ -1,4 +1,6 @@
-"""Shared pieces of the benchmark scripts: a callback that times training to a test accuracy."""
+"""Shared pieces of the benchmark scripts: a callback that times training to a test accuracy, and
+a recipe's run timed with it."""
+import tempfile
 import time
 
 import keras
@@ -31,3 +33,21 @@ class TimeToAccuracy(keras.callbacks.Callback):
               f"{self.training_seconds:.1f} s of training", flush=True)
         if self.reached_at is None and accuracy >= self.target:
             self.reached_at = (self.training_seconds, epoch + 1)
+
+
+def timed_recipe(config, target):
+    """A recipe's own steps (recipes/<name>.py: Run.start, load_data, build_model, fit, evaluate)
+    through the full runner, in a temporary run folder, with the test accuracy taken after each
+    epoch. Returns the run's metrics, the callback, and the whole wall time less the callback's
+    own evaluations."""
+    from zoo.runner import Run
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        with Run.start(config, ["--output-dir", out, "--quiet"]) as run:
+            splits = run.load_data()
+            model = run.build_model(splits)
+            timer = TimeToAccuracy(splits.test, target)
+            run.fit(model, splits, callbacks=[timer])
+            metrics = run.evaluate(model, splits)
+        wall = time.perf_counter() - start - timer.evaluation_seconds
+    return metrics, timer, wall

@@ -23,12 +23,15 @@ def trials_to_reach(curve, target, direction):
 
 
 def compare(model: str, strategies=STRATEGIES, *, max_trials: int | None = None,
-            space: dict | None = None, tune: dict | None = None, output_dir: str = "runs",
-            compare_dir: str | None = None, tolerance: float = TOLERANCE, retrain: bool = False,
-            verbose: bool = True, **options) -> dict:
-    """Run tuning.search once per strategy (options are search()'s) and compare them. The
-    reference is the best score the grid finds when "grid" is among the strategies (the whole
-    grid is tried), else the best of all."""
+            budgets: dict | None = None, space: dict | None = None, tune: dict | None = None,
+            output_dir: str = "runs", compare_dir: str | None = None,
+            tolerance: float = TOLERANCE, retrain: bool = False, verbose: bool = True,
+            **options) -> dict:
+    """Run tuning.search once per strategy (options are search()'s) and compare them. Every
+    strategy gets max_trials (default: the grid's size), except those given their own in
+    `budgets` (strategy -> trials), e.g. to ask which strategy gets there on a third of the
+    grid's trials. The reference is the best score the grid finds when "grid" is among the
+    strategies (the whole grid is tried), else the best of all."""
     from tuning.plots import compare_strategies, running_best
     from tuning.search import search
     strategies = _strategies(strategies)
@@ -36,7 +39,10 @@ def compare(model: str, strategies=STRATEGIES, *, max_trials: int | None = None,
     if max_trials is None and "grid" in strategies:
         max_trials = spaces.grid_size(spaces.tuned(resolved))
     explicit = options.get("data") is not None and not isinstance(options.get("data"), str)
-    plans = {s: make_plan(model, strategy=s, max_trials=max_trials, space=resolved,
+    budgets = dict(budgets or {})
+    for strategy in budgets:
+        validation.known_name("strategy", strategy, strategies)
+    plans = {s: make_plan(model, strategy=s, max_trials=budgets.get(s, max_trials), space=resolved,
                           data=None if explicit else options.get("data"),
                           explicit_data=explicit, output_dir=output_dir,
                           **{k: v for k, v in options.items() if k not in _RUN_ONLY})
@@ -56,7 +62,7 @@ def compare(model: str, strategies=STRATEGIES, *, max_trials: int | None = None,
     target = reference - tolerance if direction == "max" else reference + tolerance
     table = [_row(s, r, curves[s], target, direction, objective) for s, r in results.items()]
     written = {"plot": compare_strategies(curves, objective, folder / "comparison.png", target,
-                                          f"{model}: strategies with {max_trials} trials"),
+                                          f"{model}: " + _budgets_text(plans)),
                **_write_table(table, folder)}
     if verbose:
         _print_table(table, reference, objective, tolerance)
@@ -86,6 +92,13 @@ def _row(strategy, result, curve, target, direction, objective):
             "trials to reach": trials_to_reach(curve, target, direction),
             "search seconds": round(seconds, 1),
             "best hyperparameters": result.best_hyperparameters}
+
+
+def _budgets_text(plans) -> str:
+    trials = {s: plan.max_trials for s, plan in plans.items()}
+    if len(set(trials.values())) == 1:
+        return f"strategies with {next(iter(trials.values()))} trials"
+    return ", ".join(f"{s} {n}" for s, n in trials.items()) + " trials"
 
 
 def _write_table(table, folder):

@@ -49,13 +49,20 @@ class RunProgress(keras.callbacks.Callback):
         self.run.write_status("running")
 
 
+def backed_up_epoch(backup_dir) -> int:
+    """The epoch recorded in one phase's BackupAndRestore state (training_metadata.json), 0 when
+    there is none yet."""
+    meta = Path(backup_dir) / "training_metadata.json"
+    return int(json.loads(meta.read_text())["epoch"]) if meta.exists() else 0
+
+
 def trim_history(history_csv: Path, backup_root: Path):
     """Before resuming, drop CSV rows of epochs after the last backed-up one: a run killed between
     CSVLogger's write and BackupAndRestore's would otherwise log those epochs twice. Phases of a
     run (head training, fine-tuning) keep their backups in subfolders and number epochs on."""
     if not Path(history_csv).exists():
         return
-    finished = max((json.loads(meta.read_text())["epoch"]
+    finished = max((backed_up_epoch(meta.parent)
                     for meta in Path(backup_root).glob("*/training_metadata.json")), default=0)
     with open(history_csv, newline="") as f:
         rows = list(csv.reader(f))

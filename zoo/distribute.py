@@ -144,16 +144,6 @@ def is_chief(strategy) -> bool:
     return task_type == "worker" and resolver.task_id == 0 and "chief" not in cluster
 
 
-def backed_up_epoch(backup_dir) -> int:
-    """The epoch recorded by a phase's BackupAndRestore state (its training_metadata.json), or 0."""
-    import json
-    from pathlib import Path
-    try:
-        return int(json.loads((Path(backup_dir) / "training_metadata.json").read_text())["epoch"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return 0
-
-
 def resume_epochs_agree(strategy, epoch: int) -> bool:
     """Whether every worker would resume from the same epoch. Each worker restores its own
     BackupAndRestore state (Keras 3 has no cross-worker backup), so a kill that falls between two

@@ -85,11 +85,8 @@ class TrainConfig:
         if self.learning_rate is not None:
             validation.positive_float("learning_rate", self.learning_rate)
         validation.choice("lr_schedule", self.lr_schedule, LR_SCHEDULES)
-        if self.ema is not None and not (isinstance(self.ema, (int, float))
-                                         and not isinstance(self.ema, bool) and 0 < self.ema < 1):
-            raise InvalidArgumentError(
-                f"ema={self.ema!r} is invalid: give the momentum of the weights' moving average, "
-                "between 0 and 1 exclusive (e.g. 0.99), or leave it out.")
+        if self.ema is not None:  # a momentum in (0, 1), e.g. 0.99
+            validation.probability("ema", validation.positive_float("ema", self.ema))
         if self.subset is not None:
             validation.positive_int("subset", self.subset)
         validation.probability("validation_fraction", self.validation_fraction)
@@ -353,17 +350,18 @@ class Run:
             callbacks=()):
         """model.fit with the run's callbacks. A run in several phases (e.g. head training, then
         fine-tuning) calls fit once per phase, numbering epochs on with initial_epoch."""
-        from zoo.callbacks import repair_backup, trim_history
+        from zoo.callbacks import backed_up_epoch, repair_backup, trim_history
         splits = splits or self.splits
         repair_backup(self.path / "backup")
         trim_history(self.out / "history.csv", self.path / "backup")
-        if self.config.distribute == "multiworker" and not distribute.resume_epochs_agree(
-                self.strategy, distribute.backed_up_epoch(self.path / "backup" / phase)):
-            raise RunError(
-                f"The workers of this run would resume {phase} from different epochs (this one "
-                f"from {distribute.backed_up_epoch(self.path / 'backup' / phase)}): a kill fell "
-                "between their end-of-epoch backups. Delete the backup/ folder in every worker's "
-                "run folder and run the same commands again: training starts over.")
+        if self.config.distribute == "multiworker":
+            epoch = backed_up_epoch(self.path / "backup" / phase)
+            if not distribute.resume_epochs_agree(self.strategy, epoch):
+                raise RunError(
+                    f"The workers of this run would resume {phase} from different epochs (this "
+                    f"one from {epoch}): a kill fell between their end-of-epoch backups. Delete "
+                    "the backup/ folder in every worker's run folder and run the same commands "
+                    "again: training starts over.")
         try:
             history = model.fit(splits.train, validation_data=splits.validation,
                                 epochs=epochs or self.config.epochs, initial_epoch=initial_epoch,
