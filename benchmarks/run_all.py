@@ -65,13 +65,17 @@ def run_one(name, argv):
     code = (f"import json; from benchmarks import {name} as b; r = b.main({argv!r}); "
             f"print({MARKER!r} + json.dumps(r, default=str))")
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1")
-    done = subprocess.run([sys.executable, "-c", code], cwd=HERE.parent, env=env,
-                          stdout=subprocess.PIPE, text=True)
-    print(done.stdout)
-    lines = [l for l in done.stdout.splitlines() if l.startswith(MARKER)]
-    if done.returncode or not lines:
-        return {"error": f"exit status {done.returncode}"}
-    return json.loads(lines[-1][len(MARKER):])
+    # The benchmark's own progress lines are passed on as they come (a run takes minutes).
+    lines = []
+    with subprocess.Popen([sys.executable, "-c", code], cwd=HERE.parent, env=env,
+                          stdout=subprocess.PIPE, text=True) as process:
+        for line in process.stdout:
+            print(line, end="", flush=True)
+            lines.append(line.rstrip("\n"))
+    results = [line for line in lines if line.startswith(MARKER)]
+    if process.returncode or not results:
+        return {"error": f"exit status {process.returncode}"}
+    return json.loads(results[-1][len(MARKER):])
 
 
 def markdown(report) -> str:

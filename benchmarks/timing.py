@@ -10,11 +10,12 @@ class TimeToAccuracy(keras.callbacks.Callback):
     """After each epoch, evaluate on `test` (outside the training clock) and record the training
     wall time at which the accuracy first reaches `target`. The training clock runs from each
     epoch's start to its end (the epoch's steps and its validation); `evaluation_seconds` is the
-    time this callback's own test evaluations took, for callers that time more than the epochs."""
+    time this callback's own test evaluations took, for callers that time more than the epochs.
+    With `stop=True` training stops once the target is reached (the time to it is unchanged)."""
 
-    def __init__(self, test, target):
+    def __init__(self, test, target, stop=False):
         super().__init__()
-        self.test, self.target = test, target
+        self.test, self.target, self.stop = test, target, stop
         self.training_seconds = 0.0
         self.evaluation_seconds = 0.0
         self.reached_at = None          # (seconds, epoch) when the target was first reached
@@ -33,6 +34,8 @@ class TimeToAccuracy(keras.callbacks.Callback):
               f"{self.training_seconds:.1f} s of training", flush=True)
         if self.reached_at is None and accuracy >= self.target:
             self.reached_at = (self.training_seconds, epoch + 1)
+        if self.reached_at and self.stop:
+            self.model.stop_training = True
 
 
 def timed_recipe(config, target):

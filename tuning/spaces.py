@@ -20,9 +20,9 @@ from typing import Any
 
 from zoo import validation
 from zoo.errors import InvalidArgumentError
+from zoo.models.factory import OPTIMIZERS
 
 TRAINING_HYPERPARAMETERS = ("learning_rate", "optimizer", "batch_size", "epochs", "augment")
-OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
 
 
 def _encode(value):

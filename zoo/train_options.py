@@ -10,6 +10,7 @@ import os
 import sys
 
 from zoo.errors import InvalidArgumentError, ZooError
+from zoo.models.factory import OPTIMIZERS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -19,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     a("--epochs", type=int, help="number of epochs (recipe default)")
     a("--batch-size", type=int, help="mini-batch size (recipe default)")
     a("--learning-rate", type=float, help="initial learning rate (model default)")
-    a("--optimizer", choices=["adam", "adamw", "sgd", "rmsprop"])
+    a("--optimizer", choices=OPTIMIZERS)
     a("--lr-schedule", choices=["constant", "cosine"])
     a("--ema", type=float, metavar="MOMENTUM",
       help="evaluate and keep a moving average of the weights (e.g. 0.99)")

@@ -1,8 +1,11 @@
 """Every registered model, held to its metadata record."""
+import argparse
+
 import numpy as np
 import pytest
 
 import zoo
+from zoo.models.factory import OPTIMIZERS
 
 # vgg16_transfer's default downloads ImageNet weights; the record is about the architecture.
 BUILD_ARGS = {"vgg16_transfer": {"weights": None}}
@@ -54,3 +57,28 @@ def test_save_and_load_give_the_same_predictions(built, tmp_path):
     again = load_model(path)
     np.testing.assert_allclose(again.predict(x, verbose=0), model.predict(x, verbose=0),
                                rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_every_optimizer_name_gives_its_keras_class_and_keeps_the_average(name):
+    import keras
+
+    from zoo.models.factory import make_optimizer
+    from zoo.train_options import add_arguments
+    expected = {"adam": "Adam", "adamw": "AdamW", "nadam": "Nadam", "rmsprop": "RMSprop",
+                "sgd": "SGD"}[name]
+    optimizer = make_optimizer(name, 2e-3, ema=0.99)
+    assert type(optimizer).__name__ == expected
+    assert isinstance(optimizer, keras.optimizers.Optimizer)
+    assert optimizer.use_ema and optimizer.ema_momentum == 0.99
+    assert float(keras.ops.convert_to_numpy(optimizer.learning_rate)) == pytest.approx(2e-3)
+    assert not make_optimizer(name, 1e-3).use_ema
+    # The command line offers the same names.
+    assert add_arguments(argparse.ArgumentParser()).parse_args(["--optimizer", name]).optimizer == name
+
+
+def test_unknown_optimizer_is_refused_with_the_names():
+    from zoo.errors import InvalidArgumentError
+    from zoo.models.factory import make_optimizer
+    with pytest.raises(InvalidArgumentError, match="nadam"):
+        make_optimizer("adagrad", 1e-3)

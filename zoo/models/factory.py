@@ -29,14 +29,18 @@ def build_model(name: str, *, compile: bool = True, **overrides):
     return model
 
 
+# The optimizers that runs, recipes and searches can name (Keras' own classes).
+OPTIMIZERS = ("adam", "adamw", "nadam", "rmsprop", "sgd")
+
+
 def make_optimizer(name: str, learning_rate, ema: float | None = None):
-    """A fresh Keras optimizer by name ('adam', 'sgd', 'rmsprop', 'adamw'); with `ema`, it also
-    keeps a moving average of the weights with that momentum (Keras' use_ema)."""
+    """A fresh Keras optimizer by name (one of OPTIMIZERS; 'sgd' with momentum 0.9); with `ema`,
+    it also keeps a moving average of the weights with that momentum (Keras' use_ema)."""
     import keras
     optimizers = {"adam": keras.optimizers.Adam, "adamw": keras.optimizers.AdamW,
-                  "rmsprop": keras.optimizers.RMSprop,
+                  "nadam": keras.optimizers.Nadam, "rmsprop": keras.optimizers.RMSprop,
                   "sgd": functools.partial(keras.optimizers.SGD, momentum=0.9)}
     if name not in optimizers:
-        raise InvalidArgumentError(f"optimizer={name!r} is invalid: choose one of {sorted(optimizers)}.")
+        raise InvalidArgumentError(f"optimizer={name!r} is invalid: choose one of {', '.join(OPTIMIZERS)}.")
     averaging = {"use_ema": True, "ema_momentum": float(ema)} if ema else {}
     return optimizers[name](learning_rate=learning_rate, **averaging)
