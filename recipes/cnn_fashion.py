@@ -16,7 +16,9 @@ epoch at which test accuracy first reaches 0.91 (seeds 0 and 1 unless said):
   decay 0.05 6, 5; a rate of 6e-3 with a half-epoch warmup 5, 5; a cosine ending after 5 epochs
   never (0.905 to 0.908 at the end: the network needs about 5 epochs of updates to get there)
 These settings were read off test accuracy per epoch, which is what the goal is defined on.
-benchmarks/time_to_accuracy.py measures the recipe, through the runner, against Adam 1e-3.
+benchmarks/time_to_accuracy.py, the recipe through the runner against Adam 1e-3: seeds 0 to 4,
+0.91 first after epochs 4, 5, 5, 4, 5 (38 s on average) against 11, 11, 10, 9, 14 (89 s): 0.43 of
+the time. On seeds 5, 6, 7, which no setting was chosen on: 5, 6, 4 against 14, 19, 9: 0.36.
 """
 from zoo.runner import Run, TrainConfig
 from zoo.train_options import run_recipe
