@@ -30,15 +30,15 @@ BENCHMARKS = {
     "pipeline_throughput": ([], ["--steps", "40", "--repeats", "2"], lambda r: [
         ("cnn_fashion training fed by the pipeline / from memory", r["ratio_piped_to_in_memory"],
          ">= 0.95", r["ratio_piped_to_in_memory"] >= 0.95)]),
-    "peer_mnist": ([], [], lambda r: [
-        ("cnn_mnist recipe's time to the peer's test accuracy / the peer's training time",
-         r["time_ratio"] or "not reached", "<= 0.7",
+    "peer_mnist": ([], ["--seeds", "1"], lambda r: [
+        (f"cnn_mnist recipe's time to the peer's test accuracy / the peer's training time "
+         f"(mean of {len(r['runs'])} seeds)", r["time_ratio"] or "not reached", "<= 0.7",
          r["accuracy_reached"] and r["time_ratio"] <= 0.7),
+        ("  per seed", ", ".join(map(str, r["time_ratios"])), "", ""),
         ("  whole recipe wall time / the peer's (start to plots; fit and evaluate)",
          r["wall_time_ratio"], "", ""),
-        ("  final test accuracy: ours, peer", f"{r['cnn_mnist recipe']['test_accuracy']:.4f}, "
-         f"{r['peer (keras.io simple convnet, 15 epochs)']['test_accuracy']:.4f}", "ours >= peer",
-         r["final_accuracy_reached"])]),
+        ("  mean final test accuracy: ours, peer", f"{r['test_accuracy']['ours']:.4f}, "
+         f"{r['test_accuracy']['peer']:.4f}", "ours >= peer", r["final_accuracy_reached"])]),
     "time_to_accuracy": ([], ["--max-epochs", "12", "--seeds", "1"], lambda r: [
         (f"cnn_fashion time to 0.91: recipe / plain settings (mean of {len(r['runs'])} seeds)",
          r.get("ratio", "not reached"), "<= 0.5", r.get("ratio", 9) <= 0.5),
