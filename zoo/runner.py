@@ -379,7 +379,7 @@ class Run:
                 f", which the zoo's workaround for {distribute.ISSUE} does not cover (checked on "
                 f"Keras {distribute.checked_versions()}): {str(error).splitlines()[0][:200]}. Use "
                 "--distribute mirrored on one machine.") from None
-        except OSError as error:
+        except Exception as error:  # re-raised as it is unless the disk is full
             if not _disk_full(error):
                 raise
             raise RunError(
@@ -431,9 +431,12 @@ class Run:
                 "accuracy": result["accuracy"]})
 
 
-def _disk_full(error: OSError) -> bool:
+def _disk_full(error: Exception) -> bool:
+    """Whether `error` says the disk is full. Python's own writes raise OSError(ENOSPC); the
+    TensorBoard callback's summary writer raises TensorFlow's ResourceExhaustedError, which is
+    not an OSError and carries the OS message only in its text."""
     import errno
-    return error.errno == errno.ENOSPC or "No space left" in str(error)
+    return getattr(error, "errno", None) == errno.ENOSPC or "No space left" in str(error)
 
 
 def _cardinality(dataset) -> int:

@@ -124,3 +124,37 @@ def test_a_full_disk_gives_a_clear_error_and_keeps_the_last_checkpoint(tiny_disk
     best = load_model(run_dir / "best.keras")  # the last good checkpoint is intact
     assert best.name == "cnn_fashion"
     assert json.loads((run_dir / "status.json").read_text())["state"] in ("running", "failed")
+
+
+def raising_at_epoch_end(error):
+    """A callback that raises `error` after the first epoch, as TensorBoard's summary writer does
+    when it cannot flush its events to a full disk."""
+    import keras
+
+    class Raiser(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            raise error
+    return Raiser()
+
+
+@pytest.mark.parametrize("message, disk_full", [
+    ("Failed to flush 3 events to run/tensorboard/train/events.out.tfevents; No space left on "
+     "device", True),
+    ("OOM when allocating tensor with shape[128,28,28,16]", False)])
+def test_tensorflow_errors_are_taken_for_a_full_disk_only_when_they_say_so(tmp_path, message,
+                                                                            disk_full):
+    # TensorFlow's ResourceExhaustedError is not an OSError: the summary writer's full disk must
+    # still give the clear error, and any other exhaustion (memory) must pass through unchanged.
+    import tensorflow as tf
+
+    from zoo.errors import RunError
+    from zoo.runner import Run, TrainConfig
+    error = tf.errors.ResourceExhaustedError(None, None, message)
+    config = TrainConfig(model="cnn_fashion", epochs=2, subset=512)
+    expected = RunError if disk_full else tf.errors.ResourceExhaustedError
+    with pytest.raises(expected) as raised:
+        with Run.start(config, ["--run-dir", str(tmp_path / "run"), "--quiet"]) as run:
+            splits = run.load_data()
+            run.fit(run.build_model(splits), splits, callbacks=[raising_at_epoch_end(error)])
+    assert ("disk is full" in str(raised.value)) == disk_full
+    assert "OOM" in str(raised.value) or disk_full
