@@ -24,6 +24,7 @@ import zoo.data
 from benchmarks.timing import TimeToAccuracy, timed_recipe
 from recipes.cnn_fashion import CONFIG
 from zoo.models import factory, heads
+from zoo.runner import data_arguments
 
 TARGET = 0.91
 PLAIN = {"optimizer": "adam", "learning_rate": 1e-3, "batch_size": 128}
@@ -44,11 +45,12 @@ def recipe_arm(config) -> dict:
 
 
 def plain_arm(epochs, seed) -> dict:
-    print(f"plain (Adam {PLAIN['learning_rate']}, batch {PLAIN['batch_size']}), seed {seed}:", flush=True)
+    print(f"plain (Adam {PLAIN['learning_rate']}, batch {PLAIN['batch_size']}), seed {seed}:",
+          flush=True)
     # The data the runner loads for the recipe: the same split, seed and batches.
     keras.utils.set_random_seed(seed)
-    splits = zoo.data.load("fashion_mnist", batch_size=PLAIN["batch_size"], seed=seed,
-                           validation_fraction=CONFIG.validation_fraction)
+    config = dataclasses.asdict(dataclasses.replace(CONFIG, seed=seed))
+    splits = zoo.data.load(CONFIG.dataset, **data_arguments(config))
     model = zoo.build("cnn_fashion", compile=False)
     model.compile(optimizer=factory.make_optimizer(PLAIN["optimizer"], PLAIN["learning_rate"]),
                   **heads.compile_arguments("softmax"))
@@ -81,7 +83,8 @@ def main(argv=None):
     if all(r[arm]["reached_at_s"] for r in runs for arm in ("recipe", "plain")):
         means = {arm: statistics.mean(r[arm]["reached_at_s"] for r in runs)
                  for arm in ("recipe", "plain")}
-        result.update(recipe_mean_s=round(means["recipe"], 1), plain_mean_s=round(means["plain"], 1),
+        result.update(recipe_mean_s=round(means["recipe"], 1),
+                      plain_mean_s=round(means["plain"], 1),
                       ratio=round(means["recipe"] / means["plain"], 3),
                       ratios=[round(r["recipe"]["reached_at_s"] / r["plain"]["reached_at_s"], 3)
                               for r in runs])

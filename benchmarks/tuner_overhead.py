@@ -127,7 +127,8 @@ def main(argv=None):
     per_trial = (rss[-1] - rss[half]) / max(1, len(rss) - 1 - half)
     return {"search_s": round(search_s, 1), "plain_s": round(plain_s, 1),
             "ratio": round(search_s / plain_s, 3),
-            "overhead_s_per_trial": round((search_s - plain_s) / args.trials, 2), "rss_mib": [round(r) for r in rss],
+            "overhead_s_per_trial": round((search_s - plain_s) / args.trials, 2),
+            "rss_mib": [round(r) for r in rss],
             "rss_growth_mib_per_trial": round(per_trial, 2)}
 
 

@@ -27,13 +27,20 @@ def atomic_path(path, suffix=None):
         os.replace(tmp, path)
     except OSError as error:
         _remove(tmp)
-        if error.errno == errno.ENOSPC:
+        if disk_full(error):
             raise RunError(f"The disk is full: could not write {path}. The previous version of "
                            "the file, if any, is intact; free some space and run again.") from None
         raise
     except BaseException:
         _remove(tmp)
         raise
+
+
+def disk_full(error: BaseException) -> bool:
+    """Whether `error` says the disk is full. Python's own writes raise OSError(ENOSPC); the
+    TensorBoard callback's summary writer raises TensorFlow's ResourceExhaustedError, which is
+    not an OSError and carries the OS message only in its text."""
+    return getattr(error, "errno", None) == errno.ENOSPC or "No space left" in str(error)
 
 
 def _remove(tmp):

@@ -327,7 +327,8 @@ class Run:
         from zoo.callbacks import AtomicBestCheckpoint, RunProgress
         c = self.config
         early_stopping = [keras.callbacks.EarlyStopping(
-            monitor="val_loss", patience=c.patience, restore_best_weights=True)] if c.patience else []
+            monitor="val_loss", patience=c.patience, restore_best_weights=True)
+        ] if c.patience else []
         out = [
             keras.callbacks.CSVLogger(str(self.out / "history.csv"), append=True),
             # double_checkpoint keeps the previous state too: a kill during the write of one is
@@ -380,7 +381,7 @@ class Run:
                 f"Keras {distribute.checked_versions()}): {str(error).splitlines()[0][:200]}. Use "
                 "--distribute mirrored on one machine.") from None
         except Exception as error:  # re-raised as it is unless the disk is full
-            if not _disk_full(error):
+            if not files.disk_full(error):
                 raise
             raise RunError(
                 f"The disk is full: training of {self.config.model} stopped while writing to "
@@ -429,14 +430,6 @@ class Run:
                 "class_names": names, "matrix": result["matrix"].tolist(),
                 "per_class_accuracy": result["per_class_accuracy"].tolist(),
                 "accuracy": result["accuracy"]})
-
-
-def _disk_full(error: Exception) -> bool:
-    """Whether `error` says the disk is full. Python's own writes raise OSError(ENOSPC); the
-    TensorBoard callback's summary writer raises TensorFlow's ResourceExhaustedError, which is
-    not an OSError and carries the OS message only in its text."""
-    import errno
-    return getattr(error, "errno", None) == errno.ENOSPC or "No space left" in str(error)
 
 
 def _cardinality(dataset) -> int:

@@ -74,7 +74,8 @@ def test_every_optimizer_name_gives_its_keras_class_and_keeps_the_average(name):
     assert float(keras.ops.convert_to_numpy(optimizer.learning_rate)) == pytest.approx(2e-3)
     assert not make_optimizer(name, 1e-3).use_ema
     # The command line offers the same names.
-    assert add_arguments(argparse.ArgumentParser()).parse_args(["--optimizer", name]).optimizer == name
+    parsed = add_arguments(argparse.ArgumentParser()).parse_args(["--optimizer", name])
+    assert parsed.optimizer == name
 
 
 def test_unknown_optimizer_is_refused_with_the_names():

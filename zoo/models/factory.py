@@ -41,6 +41,7 @@ def make_optimizer(name: str, learning_rate, ema: float | None = None):
                   "nadam": keras.optimizers.Nadam, "rmsprop": keras.optimizers.RMSprop,
                   "sgd": functools.partial(keras.optimizers.SGD, momentum=0.9)}
     if name not in optimizers:
-        raise InvalidArgumentError(f"optimizer={name!r} is invalid: choose one of {', '.join(OPTIMIZERS)}.")
+        raise InvalidArgumentError(
+            f"optimizer={name!r} is invalid: choose one of {', '.join(OPTIMIZERS)}.")
     averaging = {"use_ema": True, "ema_momentum": float(ema)} if ema else {}
     return optimizers[name](learning_rate=learning_rate, **averaging)
