@@ -24,6 +24,7 @@ import tensorflow as tf
 
 import zoo
 import zoo.data
+from zoo.models.compiling import compile_model
 
 
 class BatchClock(keras.callbacks.Callback):
@@ -51,8 +52,9 @@ def model_with(augmentation=None):
         return model
     inputs = keras.Input(model.input_shape[1:])
     combined = keras.Model(inputs, model(augmentation(inputs)), name="augmented_cnn_fashion")
-    combined.compile(optimizer=model.optimizer, loss=model.loss, metrics=["accuracy"])
-    return combined
+    recipe = zoo.recipe("cnn_fashion")
+    return compile_model(combined, optimizer=recipe.optimizer, learning_rate=recipe.learning_rate,
+                         head="softmax")
 
 
 def train_rate(model, dataset, warmup: int, steps: int, batch_size: int) -> tuple[float, float]:

@@ -95,7 +95,7 @@ def main(argv=None):
     parser.add_argument("--only", nargs="+", choices=list(BENCHMARKS))
     parser.add_argument("--quick", action="store_true", help="smaller budgets, for a smoke run")
     args = parser.parse_args(argv)
-    from zoo.runner import machine_description
+    from zoo.training.outputs import machine as machine_description
     report = files.read_json(HERE / "results.json", None) or {"results": {}, "summary": {},
                                                               "measured": {}}
     report.update(date=datetime.datetime.now().isoformat(timespec="minutes"),

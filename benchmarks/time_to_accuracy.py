@@ -22,9 +22,9 @@ import keras
 import zoo
 import zoo.data
 from benchmarks.timing import TimeToAccuracy, timed_recipe
-from recipes.cnn_fashion import CONFIG
-from zoo.models import factory, heads
-from zoo.runner import data_arguments
+from recipes.cnn_fashion import RECIPE
+from zoo.models.compiling import compile_model
+from zoo.training.config import data_arguments
 
 TARGET = 0.91
 PLAIN = {"optimizer": "adam", "learning_rate": 1e-3, "batch_size": 128}
@@ -49,11 +49,10 @@ def plain_arm(epochs, seed) -> dict:
           flush=True)
     # The data the runner loads for the recipe: the same split, seed and batches.
     keras.utils.set_random_seed(seed)
-    config = dataclasses.asdict(dataclasses.replace(CONFIG, seed=seed))
-    splits = zoo.data.load(CONFIG.dataset, **data_arguments(config))
+    config = dataclasses.asdict(dataclasses.replace(RECIPE, seed=seed))
+    splits = zoo.data.load(RECIPE.dataset, **data_arguments(config))
     model = zoo.build("cnn_fashion", compile=False)
-    model.compile(optimizer=factory.make_optimizer(PLAIN["optimizer"], PLAIN["learning_rate"]),
-                  **heads.compile_arguments("softmax"))
+    compile_model(model, optimizer=PLAIN["optimizer"], learning_rate=PLAIN["learning_rate"])
     timer = TimeToAccuracy(splits.test, TARGET, stop=True)  # nothing after it is timed
     model.fit(splits.train, validation_data=splits.validation, epochs=epochs, verbose=0,
               callbacks=[timer])
@@ -69,11 +68,11 @@ def main(argv=None):
                         help="seeds --first-seed, --first-seed + 1, ... (e.g. seeds that no "
                              "setting was chosen on)")
     args = parser.parse_args(argv)
-    if CONFIG.batch_size != PLAIN["batch_size"]:
+    if RECIPE.batch_size != PLAIN["batch_size"]:
         raise SystemExit("the recipe and the plain settings must read the same batches")
     runs = []
     for seed in range(args.first_seed, args.first_seed + args.seeds):
-        recipe = recipe_arm(dataclasses.replace(CONFIG, seed=seed))
+        recipe = recipe_arm(dataclasses.replace(RECIPE, seed=seed))
         plain = plain_arm(args.max_epochs, seed)
         runs.append({"seed": seed, "recipe": recipe, "plain": plain})
         print(f"seed {seed}: recipe {recipe['reached_at_s']} s (epoch "

@@ -39,18 +39,19 @@ class TimeToAccuracy(keras.callbacks.Callback):
 
 
 def timed_recipe(config, target):
-    """A recipe's own steps (recipes/<name>.py: Run.start, load_data, build_model, fit, evaluate)
-    through the full runner, in a temporary run folder, with the test accuracy taken after each
-    epoch. Returns the run's metrics, the callback, and the whole wall time less the callback's
-    own evaluations."""
-    from zoo.runner import Run
+    """A recipe run through zoo.train (checkpoints, backups, logs and plots included) in a
+    temporary run folder, with the test accuracy taken after each epoch by an extra callback.
+    Returns the run's metrics, the callback, and the whole wall time less the callback's own
+    evaluations."""
+    import zoo.data
+    from zoo.training.train import train
+    # The test split the run will use, loaded as the run loads it.
+    test = zoo.data.load(config.dataset, batch_size=config.batch_size, seed=config.seed,
+                         validation_fraction=config.validation_fraction,
+                         subset=config.subset).test
+    timer = TimeToAccuracy(test, target)
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
-        with Run.start(config, ["--output-dir", out, "--quiet"]) as run:
-            splits = run.load_data()
-            model = run.build_model(splits)
-            timer = TimeToAccuracy(splits.test, target)
-            run.fit(model, splits, callbacks=[timer])
-            metrics = run.evaluate(model, splits)
+        result = train(config, callbacks=[timer], output_dir=out, verbose=0)
         wall = time.perf_counter() - start - timer.evaluation_seconds
-    return metrics, timer, wall
+    return result.metrics, timer, wall

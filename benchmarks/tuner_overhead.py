@@ -33,7 +33,7 @@ import zoo
 import zoo.data
 from tuning import spaces
 from tuning.memory import rss_mb
-from zoo.models import factory, heads
+from zoo.models.compiling import compile_model
 
 MODEL = "dense_mnist"
 SPACE = {"units": spaces.Choice((64, 128, 256)), "dropout": spaces.Float(0.0, 0.4, step=0.1),
@@ -70,8 +70,7 @@ def train_plainly(values, data, epochs, seed=0):
     if "units" in builder:
         builder["units"] = (builder["units"],)
     model = zoo.build(MODEL, compile=False, **builder)
-    model.compile(optimizer=factory.make_optimizer("adam", values["learning_rate"]),
-                  **heads.compile_arguments(heads.head_of(model)))
+    compile_model(model, optimizer="adam", learning_rate=values["learning_rate"])
     model.fit(train.rebatch(values["batch_size"]).apply(tf.data.experimental.assert_cardinality(
         math.ceil(examples(train) / values["batch_size"]))), validation_data=validation,
         epochs=epochs, verbose=0, shuffle=False)

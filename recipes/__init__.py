@@ -1,12 +1,7 @@
-"""Training recipes: one readable script per model, runnable as `python -m recipes.<name>`.
+"""Training recipes: one record per model, runnable as `python -m recipes.<name>`.
 
-Each recipe module defines CONFIG (a zoo.runner.TrainConfig: what is trained) and main(argv).
-`zoo train NAME` runs the same main."""
-import importlib
-
-
-def load(name: str):
-    """The recipe module of a registered model."""
-    import zoo
-    zoo.describe(name)  # unknown names fail with suggestions
-    return importlib.import_module(f"recipes.{name}")
+Each module defines RECIPE, a zoo.TrainConfig saying what the model is trained with (dataset,
+epochs, batch size, optimizer, rate, schedule, augmentation, averaging, phases), and runs it with
+`run_recipe(RECIPE)`; `zoo train NAME` and `zoo.train(NAME)` find the same record. A recipe that is
+more than one run (transfer.py: transferred against from scratch) adds an `experiment` function.
+"""

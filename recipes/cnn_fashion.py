@@ -20,10 +20,10 @@ benchmarks/time_to_accuracy.py, the recipe through the runner against Adam 1e-3:
 0.91 first after epochs 4, 5, 5, 4, 5 (38 s on average) against 11, 11, 10, 9, 14 (89 s): 0.43 of
 the time. On seeds 5, 6, 7, which no setting was chosen on: 5, 6, 4 against 14, 19, 9: 0.36.
 """
-from zoo.runner import Run, TrainConfig
-from zoo.train_options import run_recipe
+from zoo.commandline import run_recipe
+from zoo.training import TrainConfig
 
-CONFIG = TrainConfig(
+RECIPE = TrainConfig(
     model="cnn_fashion",
     dataset="fashion_mnist",
     epochs=10,
@@ -34,14 +34,5 @@ CONFIG = TrainConfig(
     ema=0.99,
 )
 
-
-def main(argv=None):
-    with Run.start(CONFIG, argv) as run:  # options, seed, run folder (resumed if unfinished)
-        splits = run.load_data()          # train / validation / test
-        model = run.build_model(splits)   # zoo.build, refused if it does not fit the data
-        run.fit(model, splits)            # callbacks: checkpoints, backup, logs, early stopping
-        return run.evaluate(model, splits)  # test metrics once, model.keras, plots
-
-
 if __name__ == "__main__":
-    run_recipe(main)
+    run_recipe(RECIPE)

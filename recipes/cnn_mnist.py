@@ -7,10 +7,10 @@ It aims at the keras.io Simple MNIST convnet's 0.9922 in well under that example
                              has no fused BatchNorm kernel)
   without BatchNorm, dense 256: 8 epochs 0.9931; 6 epochs 0.9929 (0.9925 after 4), the recipe
 """
-from zoo.runner import Run, TrainConfig
-from zoo.train_options import run_recipe
+from zoo.commandline import run_recipe
+from zoo.training import TrainConfig
 
-CONFIG = TrainConfig(
+RECIPE = TrainConfig(
     model="cnn_mnist",
     dataset="mnist",
     epochs=6,
@@ -20,14 +20,5 @@ CONFIG = TrainConfig(
     lr_schedule="cosine",
 )
 
-
-def main(argv=None):
-    with Run.start(CONFIG, argv) as run:  # options, seed, run folder (resumed if unfinished)
-        splits = run.load_data()          # train / validation / test
-        model = run.build_model(splits)   # zoo.build, refused if it does not fit the data
-        run.fit(model, splits)            # callbacks: checkpoints, backup, logs, early stopping
-        return run.evaluate(model, splits)  # test metrics once, model.keras, plots
-
-
 if __name__ == "__main__":
-    run_recipe(main)
+    run_recipe(RECIPE)

@@ -3,10 +3,10 @@
 The TextVectorization layer is adapted on the training split only (zoo.data). Measured here: 200
 tokens and dropout 0.2 reached 0.841 test accuracy; 400 tokens (most reviews whole) and dropout 0.5
 reach 0.86 in 3 epochs, after which the LSTM overfits."""
-from zoo.runner import Run, TrainConfig
-from zoo.train_options import run_recipe
+from zoo.commandline import run_recipe
+from zoo.training import TrainConfig
 
-CONFIG = TrainConfig(
+RECIPE = TrainConfig(
     model="lstm_sentiment",
     dataset="imdb",
     epochs=3,
@@ -18,14 +18,5 @@ CONFIG = TrainConfig(
     data_options={"sequence_length": 400},
 )
 
-
-def main(argv=None):
-    with Run.start(CONFIG, argv) as run:  # options, seed, run folder (resumed if unfinished)
-        splits = run.load_data()          # train / validation / test
-        model = run.build_model(splits)   # zoo.build, refused if it does not fit the data
-        run.fit(model, splits)            # callbacks: checkpoints, backup, logs, early stopping
-        return run.evaluate(model, splits)  # test metrics once, model.keras, plots
-
-
 if __name__ == "__main__":
-    run_recipe(main)
+    run_recipe(RECIPE)

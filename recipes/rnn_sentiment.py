@@ -1,8 +1,8 @@
 """rnn_sentiment on IMDB: the SimpleRNN counterpart of lstm_sentiment."""
-from zoo.runner import Run, TrainConfig
-from zoo.train_options import run_recipe
+from zoo.commandline import run_recipe
+from zoo.training import TrainConfig
 
-CONFIG = TrainConfig(
+RECIPE = TrainConfig(
     model="rnn_sentiment",
     dataset="imdb",
     epochs=4,
@@ -12,14 +12,5 @@ CONFIG = TrainConfig(
     patience=2,
 )
 
-
-def main(argv=None):
-    with Run.start(CONFIG, argv) as run:  # options, seed, run folder (resumed if unfinished)
-        splits = run.load_data()          # train / validation / test
-        model = run.build_model(splits)   # zoo.build, refused if it does not fit the data
-        run.fit(model, splits)            # callbacks: checkpoints, backup, logs, early stopping
-        return run.evaluate(model, splits)  # test metrics once, model.keras, plots
-
-
 if __name__ == "__main__":
-    run_recipe(main)
+    run_recipe(RECIPE)

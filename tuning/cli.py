@@ -63,7 +63,7 @@ def add_arguments(p):
 def options(args) -> dict:
     """search()'s keyword arguments from the parsed command line."""
     from tuning import spaces
-    from zoo.train_options import parse_overrides
+    from zoo.commandline import parse_overrides
     return {"max_trials": args.max_trials, "epochs": args.epochs, "batch_size": args.batch_size,
             "tune": spaces.parse_assignments(args.tune), "space": _space_file(args.space),
             "build_args": parse_overrides(args.fix), "objective": args.objective,
@@ -82,9 +82,22 @@ def run(args):
     if args.compare:  # the curves are the point: no best model retrained per strategy
         kwargs["retrain"] = False
         return tuning.compare(args.name, args.compare, compare_dir=args.search_dir, **kwargs)
+    _say_what_is_held(args, kwargs)
     return tuning.search(args.name, strategy=args.strategy, search_dir=args.search_dir,
                          overwrite=args.overwrite, workers=args.workers,
                          oracle_address=args.oracle_address, **kwargs)
+
+
+def _say_what_is_held(args, kwargs):
+    """A search that holds hyperparameters fixed (a grid over the default space holds all those
+    --set does not name at their defaults) says so as it starts; its plan is checked first, so
+    that bad input is still its one error line."""
+    from tuning.plan import held_fixed, make_plan
+    plan = make_plan(args.name, strategy=args.strategy, search_dir=args.search_dir,
+                     **{k: v for k, v in kwargs.items() if k not in ("retrain", "verbose")})
+    note = held_fixed(plan.space, f"A {plan.strategy} search")
+    if kwargs["verbose"] and note:
+        print(note, flush=True)
 
 
 def _space_file(path):
@@ -109,12 +122,19 @@ def _show_space(name):
     from tuning import spaces
     for key, spec in spaces.default_space(name).items():
         print(f"{key:>16}: {spec}")
+    grid = spaces.tuned(spaces.grid_space(name))
+    print("a grid search without --set: " + ", ".join(f"{k} {getattr(v, 'values', v)}" for k, v in grid.items())
+          + ", the rest at their defaults")
 
 
 def main(argv=None) -> int:
     """`python -m tuning.cli ARGS` is `zoo tune ARGS` (same parsing and error handling)."""
-    from zoo.cli import main as zoo_main
-    return zoo_main(["tune", *(sys.argv[1:] if argv is None else argv)])
+    import argparse
+    from zoo.commandline import report_errors
+    parser = add_arguments(argparse.ArgumentParser(prog="python -m tuning.cli",
+                                                   description=__doc__.split("\n\n")[0]))
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    return report_errors("zoo tune", run, args)
 
 
 if __name__ == "__main__":

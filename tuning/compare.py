@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 from tuning import spaces
-from tuning.plan import STRATEGIES, make_plan
+from tuning.plan import STRATEGIES, held_fixed, make_plan, search_space
 from zoo import files, validation
 from zoo.errors import InvalidArgumentError
 
@@ -35,7 +35,9 @@ def compare(model: str, strategies=STRATEGIES, *, max_trials: int | None = None,
     from tuning.plots import compare_strategies, running_best
     from tuning.search import search
     strategies = _strategies(strategies)
-    resolved = spaces.resolve(model, space, tune)
+    # One space for all (a grid over the default space holds what it does not search at its
+    # defaults: the others search that space too).
+    resolved = search_space(model, "grid" if "grid" in strategies else None, space, tune)
     if max_trials is None and "grid" in strategies:
         max_trials = spaces.grid_size(spaces.tuned(resolved))
     explicit = options.get("data") is not None and not isinstance(options.get("data"), str)
@@ -50,6 +52,9 @@ def compare(model: str, strategies=STRATEGIES, *, max_trials: int | None = None,
     first = plans[strategies[0]]
     folder = Path(compare_dir or Path(output_dir) / "tune" / model /
                   f"compare-{first.fingerprint()}")
+    note = held_fixed(resolved, "Strategies " + ", ".join(strategies) + " search")
+    if verbose and note:
+        print(note)
     results = {s: search(model, strategy=s, max_trials=plans[s].max_trials, space=resolved,
                          search_dir=str(folder / s), retrain=retrain, verbose=verbose,
                          output_dir=output_dir, **options)

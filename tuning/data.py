@@ -73,6 +73,15 @@ class SearchData:
         for split in SPLITS:
             self.split(split).save(str(folder / split))
 
+    def combined(self, batch_size):
+        """Splits for the final retrain of a search over explicit data: training + validation
+        data to train on, no validation split, the test split (a zoo.data.Splits without info)."""
+        from zoo.data import Splits
+        train = self.split("train", batch_size=batch_size).concatenate(
+            self.split("validation", batch_size=batch_size))
+        return Splits(train=train, validation=None, test=self.split("test"), info=None,
+                      sizes={split: self._sizes.get(split) for split in SPLITS})
+
     def split(self, split, *, augment=None, batch_size=None):
         if self._arrays:
             return _as_dataset(self._arrays[split], batch_size or self.batch_size,

@@ -191,8 +191,8 @@ def _share(data, folder):
 def run_worker(plan, data):
     """Run trials from the chief until it says stop."""
     from tuning.memory import frozen_heap
-    from tuning.search import make_tuner
-    tuner = make_tuner(plan)
+    from tuning.tuner import make_tuner
+    tuner = make_tuner(plan, "worker")
     chief = f"{os.environ['KERASTUNER_ORACLE_IP']}:{os.environ['KERASTUNER_ORACLE_PORT']}"
     print(f"{tuner.tuner_id}: running trials for the chief at {chief}.", flush=True)
     with frozen_heap():

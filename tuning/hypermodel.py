@@ -6,7 +6,7 @@ import keras_tuner
 
 import zoo
 from tuning import spaces
-from zoo.models import factory, heads
+from zoo.models.compiling import compile_model
 
 COMPILE = ("learning_rate", "optimizer")
 FIT = ("batch_size", "epochs", "augment")
@@ -21,6 +21,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
         self.epochs = epochs
         self.batch_size = batch_size
         self.info = zoo.describe(model)
+        self.recipe = zoo.recipe(model)  # what a value the space does not tune defaults to
         self.build_args = dict(build_args or {})
 
     def declare_hyperparameters(self, hp):
@@ -31,14 +32,15 @@ class ZooHyperModel(keras_tuner.HyperModel):
 
     def build(self, hp):
         values = self.values(hp)
-        builder = {k: _expand(v, self.info.arguments[k]) for k, v in values.items()
-                   if k not in COMPILE + FIT}
+        builder = self.builder_arguments(values)
         model = zoo.build(self.model, compile=False, **{**self.build_args, **builder})
-        optimizer = values.get("optimizer", self.info.optimizer)
-        learning_rate = values.get("learning_rate", self.info.learning_rate)
-        model.compile(optimizer=factory.make_optimizer(optimizer, learning_rate),
-                      **heads.compile_arguments(heads.head_of(model)))
-        return model
+        return compile_model(model, optimizer=values.get("optimizer", self.recipe.optimizer),
+                             learning_rate=values.get("learning_rate", self.recipe.learning_rate))
+
+    def builder_arguments(self, values: dict) -> dict:
+        """The builder's own arguments among a trial's values (tuple arguments expanded)."""
+        return {k: _expand(v, self.info.arguments[k]) for k, v in values.items()
+                if k not in COMPILE + FIT and not k.startswith("tuner/")}
 
     def fit(self, hp, model, data, **kwargs):
         """`data` is a tuning.data.SearchData; Hyperband passes its own epochs in kwargs."""
@@ -47,19 +49,23 @@ class ZooHyperModel(keras_tuner.HyperModel):
         kwargs.setdefault("epochs", values.get("epochs", self.epochs))
         kwargs.setdefault("verbose", 0)
         kwargs.setdefault("shuffle", False)  # the pipelines shuffle (and Keras warns otherwise)
-        train = data.split("train", augment=values.get("augment"), batch_size=batch_size)
+        train = _own_copy(data).split("train", augment=values.get("augment"),
+                                      batch_size=batch_size)
         return model.fit(train, validation_data=data.split("validation"), **kwargs)
 
-    def fit_final(self, hp, data, *, epochs=None, verbose=0):
-        """Train the chosen configuration from scratch on training + validation data."""
-        values = self.values(hp)
-        batch_size = values.get("batch_size", self.batch_size)
-        model = self.build(hp)
-        train = data.split("train", augment=values.get("augment"), batch_size=batch_size)
-        train = train.concatenate(data.split("validation", batch_size=batch_size))
-        model.fit(train, epochs=epochs or values.get("epochs", self.epochs), verbose=verbose,
-                  shuffle=False)
-        return model
+
+def _own_copy(data):
+    """The trial's own load of a dataset given by name. A loaded training pipeline reshuffles at
+    every pass, so one shared by the trials gives each the order its predecessors left, and the
+    same configuration scores differently in another search (grid against random in --compare).
+    Loaded here, after the tuner seeded the trial (keras.utils.set_random_seed(seed)), every
+    trial sees the same order and augmentation: its score depends on its configuration and the
+    search's seed only. (Explicit arrays get a fresh pipeline per trial already; a user's own
+    tf.data splits are used as given.)"""
+    if data.name is None:
+        return data
+    from tuning.data import SearchData
+    return SearchData(data.name, batch_size=data.batch_size, load_options=data.load_options)
 
 
 def _expand(value, default):

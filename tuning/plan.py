@@ -125,9 +125,7 @@ def make_plan(model, *, strategy="random", max_trials=None, space=None, tune=Non
     build_args = dict(build_args or {})
     for name in build_args:
         validation.known_name(f"argument of {model}", name, info.arguments)
-    if tune and any(isinstance(v, str) for v in tune.values()):
-        tune = {k: spaces.parse(v) if isinstance(v, str) else v for k, v in tune.items()}
-    resolved = spaces.resolve(model, space, tune)
+    resolved = search_space(model, strategy, space, tune)
     objective = objective or default_objective(model)
     if not objective.startswith("val_"):
         raise InvalidArgumentError(
@@ -145,6 +143,39 @@ def make_plan(model, *, strategy="random", max_trials=None, space=None, tune=Non
     plan.search_dir = str(search_dir or Path(output_dir) / "tune" / model /
                           f"{strategy}-{plan.fingerprint()}")
     return plan
+
+
+def search_space(model, strategy, space=None, tune=None) -> dict:
+    """The space a search walks: `space` (default: the model's) with the specs of `tune` (text or
+    specs) in place of its own, every value checked. A grid search over the default space
+    searches only what `tune` names (without `tune`, the model's default grid) and holds every
+    other hyperparameter at its default (spaces.grid_space): the whole default space would be a
+    grid of thousands of points."""
+    if tune and any(isinstance(v, str) for v in tune.values()):
+        tune = {k: spaces.parse(v) if isinstance(v, str) else v for k, v in tune.items()}
+    if strategy == "grid" and space is None:
+        space = spaces.grid_space(model, list(tune) if tune else None)
+    return spaces.resolve(model, space, tune)
+
+
+def held_fixed(space: dict, what: str) -> str:
+    """The line that starts a search (`what`: "A grid search") whose space holds some
+    hyperparameters fixed: what it searches, and the values it holds ("" when none)."""
+    fixed = {k: v.value for k, v in space.items() if isinstance(v, spaces.Fixed)}
+    if not fixed:
+        return ""
+    varied = ", ".join(spaces.tuned(space))
+    shown = ", ".join(f"{k}={_text(v)}" for k, v in fixed.items())
+    searched = f"{what} over {varied} only" if varied else f"{what} of one configuration"
+    return f"{searched}; held fixed: {shown}."
+
+
+def _text(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    if isinstance(value, (tuple, list)):
+        return ",".join(map(str, value))
+    return str(value)
 
 
 def _check_budget(strategy, space, max_trials) -> int:

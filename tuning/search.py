@@ -12,12 +12,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import fcntl
-import os
 from pathlib import Path
 
 from tuning import spaces
 from tuning.data import SearchData
 from tuning.plan import Plan, make_plan
+from tuning.tuner import make_tuner
 from zoo import files, validation
 from zoo.errors import InvalidArgumentError, RunError
 
@@ -71,7 +71,7 @@ def search(model: str, *, strategy: str = "random", max_trials: int | None = Non
     plan.check_folder(overwrite)
     with _locked(plan.folder):
         plan.save()
-        tuner = make_tuner(plan)
+        tuner = make_tuner(plan, role)
         _run(plan, tuner, search_data, role=role, workers=workers, address=address,
              shared_data=search_data if explicit else None, callbacks=callbacks, verbose=verbose)
         return finish(plan, tuner, search_data, retrain=retrain, verbose=verbose)
@@ -113,40 +113,6 @@ def _run(plan, tuner, data, *, role, workers, address, shared_data, callbacks, v
         last = str(error).strip().splitlines()[-1]
         raise RunError(f"The search in {plan.folder} stopped: three trials in a row failed, the "
                        f"last with {last}") from None
-
-
-def make_tuner(plan: Plan):
-    """The plan's keras-tuner Tuner; it reloads the search saved in the plan's folder."""
-    import keras_tuner
-
-    from tuning.hypermodel import ZooHyperModel
-    from tuning.oracles import make_oracle
-    from tuning.tuner import HyperbandTuner, ZooTuner
-    hypermodel = ZooHyperModel(plan.model, plan.space, epochs=plan.epochs,
-                               batch_size=plan.batch_size, build_args=plan.build_args)
-    # keras-tuner draws a random seed for seed=0.
-    oracle = make_oracle(plan.strategy, objective=keras_tuner.Objective(plan.objective,
-                                                                        plan.direction),
-                         max_trials=plan.max_trials, seed=plan.seed + 1, epochs=plan.epochs,
-                         num_dimensions=len(spaces.tuned(plan.space)),
-                         options=plan.strategy_options)
-    _mark_reloadable(plan)
-    kind = HyperbandTuner if plan.strategy == "hyperband" else ZooTuner
-    return kind(oracle, hypermodel, directory=str(plan.folder), project_name="trials",
-                overwrite=False, seed=plan.seed, keep_checkpoints=plan.keep_checkpoints)
-
-
-def _mark_reloadable(plan):
-    """keras-tuner reloads a project only if it finds this tuner's own file ({tuner id}.json);
-    a search continued under another id (alone after distributed, or the reverse) would
-    otherwise start afresh over the saved trials."""
-    from tuning import distributed
-    if distributed.role() == "worker":  # a worker's file holds nothing to reload
-        return
-    project = plan.folder / "trials"
-    tuner_file = project / f"{os.environ.get('KERASTUNER_TUNER_ID', 'tuner0')}.json"
-    if (project / "oracle.json").exists() and not tuner_file.exists():
-        files.write_json(tuner_file, {})
 
 
 @contextlib.contextmanager
@@ -214,22 +180,47 @@ def finish(plan: Plan, tuner, data: SearchData, *, retrain=True, verbose=True) -
 
 def _retrain(plan, tuner, best, data, verbose):
     """The best configuration trained from scratch on training + validation data (the choice is
-    made), then evaluated once on the test split. Reused if the search has not changed since."""
-    import keras
+    made) through zoo.train, then evaluated once on the test split. Reused if the search has not
+    changed since."""
+    import shutil
+
+    from zoo.training.train import train
     path = plan.folder / "best_model.keras"
     previous = files.read_json(plan.folder / "result.json", {}) or {}
     completed = sum(t.status == "COMPLETED" for t in tuner.oracle.trials.values())
     if (path.exists() and previous.get("test") and previous.get("completed_trials") == completed
             and previous.get("best_trial") == int(best.trial_id) + 1):
         return previous["test"], path
-    keras.backend.clear_session()
-    keras.utils.set_random_seed(plan.seed)
-    model = tuner.hypermodel.fit_final(best.hyperparameters, data,
-                                       epochs=best.hyperparameters.values.get("tuner/epochs"))
-    test = model.evaluate(data.split("test"), return_dict=True, verbose=0)
-    test = {k: float(v) for k, v in test.items()}
-    files.save_model(model, path)
+    recipe, options, splits = _final_run(plan, tuner.hypermodel, best.hyperparameters.values, data)
+    run_dir = Path(options["run_dir"])
+    saved = files.read_json(run_dir / "config.json", {}) or {}
+    if run_dir.exists() and saved.get("fingerprint") != recipe.replace(**options).fingerprint():
+        shutil.rmtree(run_dir)  # the retrain of an earlier best: start this one afresh
+    result = train(recipe, data=splits, **options)
+    files.copy_file(result.run_dir / "model.keras", path)
     if verbose:
         print("best model retrained on training + validation data: test "
-              + ", ".join(f"{k} {v:.4f}" for k, v in test.items()) + f" -> {path}")
-    return test, path
+              + ", ".join(f"{k} {v:.4f}" for k, v in result.test.items()) + f" -> {path}")
+    return result.test, path
+
+
+def _final_run(plan, hypermodel, values: dict, data: SearchData):
+    """The recipe record and options of the final retrain: the trials' own way of training (the
+    chosen optimizer and rate, no schedule, no average), on training + validation data."""
+    import zoo
+    chosen = {k: v for k, v in values.items() if not k.startswith("tuner/")}
+    options = {
+        "epochs": values.get("tuner/epochs") or chosen.get("epochs", plan.epochs),
+        "batch_size": chosen.get("batch_size", plan.batch_size),
+        "optimizer": chosen.get("optimizer", hypermodel.recipe.optimizer),
+        "learning_rate": chosen.get("learning_rate", hypermodel.recipe.learning_rate),
+        "augment": chosen.get("augment") or "none",
+        "overrides": {**plan.build_args, **hypermodel.builder_arguments(chosen)},
+        "seed": plan.seed, "validation_fraction": 0.0, "adapt": False,
+        "output_dir": str(plan.folder), "run_dir": str(plan.folder / "best_run"),
+        "verbose": 0}
+    recipe = zoo.TrainConfig(model=plan.model)
+    if plan.data is not None:
+        options.update(dataset=plan.data, subset=plan.subset, data_dir=plan.data_dir)
+        return recipe, options, None
+    return recipe, options, data.combined(options["batch_size"])

@@ -16,11 +16,12 @@ from __future__ import annotations
 import ast
 import dataclasses
 import math
+import numbers
 from typing import Any
 
 from zoo import validation
 from zoo.errors import InvalidArgumentError
-from zoo.models.factory import OPTIMIZERS
+from zoo.models.compiling import OPTIMIZERS
 
 TRAINING_HYPERPARAMETERS = ("learning_rate", "optimizer", "batch_size", "epochs", "augment")
 
@@ -168,7 +169,9 @@ def _grid_size(low, high, step, sampling, default):
 
 
 def _learning_rate(info):
-    lr = info.learning_rate
+    """A decade either side of the model's recipe's rate (log scale), centred on it."""
+    from zoo.training import recipe_for
+    lr = recipe_for(info.name).learning_rate
     return Float(lr / 10, lr * 10, sampling="log", default=lr)
 
 
@@ -224,6 +227,49 @@ def default_space(model: str) -> dict:
     return {**_common(info), **_WIDTHS.get(model, {})}
 
 
+def grid_space(model: str, vary=None) -> dict:
+    """The default space of a model as a grid search walks it: only the hyperparameters named in
+    `vary` are searched, every other one is held at its default (the whole default space is a
+    grid of thousands of points). Without `vary`, the model's default grid: the learning rate at
+    three points (its default and a decade either side) times the model's first width (filters,
+    units, ...) at its own values, about 9 points. A continuous range among those searched gets
+    grid points (grid_points)."""
+    space = default_space(model)
+    if vary is None:
+        vary = ("learning_rate", *list(_WIDTHS.get(model, {}))[:1])
+    return {name: grid_points(spec) if name in vary else Fixed(default_value(spec))
+            for name, spec in space.items()}
+
+
+def default_value(spec):
+    """The value of a spec that is not searched: its default (else keras-tuner's: a Choice's
+    first value, a range's lower end)."""
+    if isinstance(spec, Fixed):
+        return spec.value
+    if isinstance(spec, Choice):
+        if spec.default is None:
+            return spec.values[0]
+        return next(v for v in spec.values if _encode(v) == _encode(spec.default))
+    if isinstance(spec, Boolean):
+        return spec.default
+    return spec.min_value if spec.default is None else spec.default
+
+
+def grid_points(spec):
+    """A finite stand-in for a continuous range (no step): a Choice of its two ends and its
+    default (else its centre, geometric when log-sampled), i.e. its default and a step either
+    side when the default is the centre. Other specs are returned as they are."""
+    if spec.grid_size() is not None:
+        return spec
+    low, high = spec.min_value, spec.max_value
+    centre = spec.default
+    if centre is None:
+        centre = (low + high) / 2 if spec.sampling == "linear" else math.sqrt(low * high)
+    kind = int if isinstance(spec, Int) else float
+    points = sorted({kind(float(f"{v:.6g}")) for v in (low, centre, high)})
+    return Choice(tuple(points), default=kind(float(f"{centre:.6g}")))
+
+
 # ---------------------------------------------------------------------------------------------
 # Resolving and checking a space
 
@@ -246,10 +292,94 @@ def resolve(model: str, space: dict | None = None, tune: dict | None = None) -> 
             raise InvalidArgumentError(
                 f"The spec of {name!r} is {spec!r}: use Choice, Int, Float, Boolean or Fixed "
                 "from tuning.spaces (or text such as '8,16,32' or '1e-4..1e-2:log').")
-    if "optimizer" in out:
-        for value in getattr(out["optimizer"], "values", (getattr(out["optimizer"], "value", ""),)):
-            validation.choice("optimizer", value, OPTIMIZERS)
+    check_values(info, out)
     return out
+
+
+# What each value of a training hyperparameter (or of a builder argument with this name) must be.
+def _augment(name, value):
+    from zoo.data.augment import PRESETS
+    return validation.choice(name, value, sorted({p for ps in PRESETS.values() for p in ps}))
+
+
+_VALUE_CHECKS = {
+    "learning_rate": lambda name, value: _finite(validation.positive_float(name, value), name),
+    "batch_size": validation.positive_int,
+    "epochs": validation.positive_int,
+    "optimizer": lambda name, value: validation.choice(name, value, OPTIMIZERS),
+    "augment": _augment,
+    "dropout": validation.probability,
+    "l2": lambda name, value: _finite(validation.non_negative_float(name, value), name),
+}
+
+
+def _finite(value, name):
+    if not math.isfinite(value):
+        raise InvalidArgumentError(f"{name}={value!r} is invalid: it must be a finite number.")
+    return value
+
+
+def _value_check(name: str, default):
+    """The check of one value of `name`, a training hyperparameter or a builder argument whose
+    default is `default`; None where anything goes."""
+    if name in _VALUE_CHECKS:
+        return _VALUE_CHECKS[name]
+    if isinstance(default, bool):
+        return validation.boolean
+    if isinstance(default, numbers.Integral):  # a size (filters, units, ...) when positive
+        return validation.positive_int if default >= 1 else _whole_number
+    if isinstance(default, float):
+        return lambda n, v: _finite(_number(n, v), n)
+    if isinstance(default, str):  # a name (activation, head, weights), or None
+        return _name_or_none
+    if isinstance(default, (tuple, list)) and default and all(
+            isinstance(d, numbers.Integral) and not isinstance(d, bool) for d in default):
+        return validation.positive_ints  # a tuple, or its first entry (filters=16)
+    return None
+
+
+def _whole_number(name, value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise InvalidArgumentError(f"{name}={value!r} is invalid: it must be a whole number.")
+    return value
+
+
+def _number(name, value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InvalidArgumentError(f"{name}={value!r} is invalid: it must be a number.")
+    return value
+
+
+def _name_or_none(name, value):
+    if value is not None and not isinstance(value, str):
+        raise InvalidArgumentError(f"{name}={value!r} is invalid: it must be a name or None.")
+    return value
+
+
+def spec_values(spec) -> tuple:
+    """The values a spec can give, a range by its two ends."""
+    if isinstance(spec, Fixed):
+        return (spec.value,)
+    if isinstance(spec, Choice):
+        return spec.values
+    if isinstance(spec, Boolean):
+        return (False, True)
+    return (spec.min_value, spec.max_value)
+
+
+def check_values(info, space: dict) -> None:
+    """Every value each spec can give must suit its hyperparameter, so that a bad --set or
+    --space value is one clear error before anything runs, not a failure inside every trial: a
+    learning rate > 0, whole numbers >= 1 for the batch size and epochs, dropout in [0, 1),
+    l2 >= 0, a known optimizer and augmentation preset, and a builder argument of its default's
+    kind (True/False; a whole number, >= 1 when the default is; a number; a name or None; a
+    tuple of whole numbers >= 1 or its first entry). A range is checked at both ends.
+    `info`: the model's zoo.describe record."""
+    arguments = info.arguments
+    for name, spec in space.items():
+        check = _value_check(name, arguments.get(name))
+        for value in spec_values(spec) if check else ():
+            check(name, value)
 
 
 def grid_size(space: dict) -> int:
@@ -336,7 +466,7 @@ def parse(text: str):
     values = tuple(_literal(v) for v in text.split(",") if v.strip())
     if not values:
         raise InvalidArgumentError(f"{text!r} is empty: give a value, a list or a range.")
-    if sorted(values, key=str) == [False, True]:
+    if sorted(values, key=str) == [False, True] and all(isinstance(v, bool) for v in values):
         return Boolean()
     return Fixed(values[0]) if len(values) == 1 else Choice(values)
 

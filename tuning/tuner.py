@@ -11,7 +11,7 @@ import keras
 import keras_tuner
 from keras_tuner.src.engine import tuner_utils
 
-from tuning import checkpoints, memory
+from tuning import checkpoints, memory, spaces
 from zoo import files
 
 # While the oracle answers IDLE (a grid waiting for running trials), ask again this often
@@ -90,3 +90,35 @@ class HyperbandTuner(ZooTuner, keras_tuner.Hyperband):
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", "Skipping variable loading for optimizer")
             return super()._build_hypermodel(hp)
+
+
+def make_tuner(plan, role: str = "local"):
+    """The plan's keras-tuner Tuner; it reloads the search saved in the plan's folder."""
+    import keras_tuner
+
+    from tuning.hypermodel import ZooHyperModel
+    from tuning.oracles import make_oracle
+    hypermodel = ZooHyperModel(plan.model, plan.space, epochs=plan.epochs,
+                               batch_size=plan.batch_size, build_args=plan.build_args)
+    # keras-tuner draws a random seed for seed=0.
+    oracle = make_oracle(plan.strategy, objective=keras_tuner.Objective(plan.objective,
+                                                                        plan.direction),
+                         max_trials=plan.max_trials, seed=plan.seed + 1, epochs=plan.epochs,
+                         num_dimensions=len(spaces.tuned(plan.space)),
+                         options=plan.strategy_options)
+    _mark_reloadable(plan, role)
+    kind = HyperbandTuner if plan.strategy == "hyperband" else ZooTuner
+    return kind(oracle, hypermodel, directory=str(plan.folder), project_name="trials",
+                overwrite=False, seed=plan.seed, keep_checkpoints=plan.keep_checkpoints)
+
+
+def _mark_reloadable(plan, role: str):
+    """keras-tuner reloads a project only if it finds this tuner's own file ({tuner id}.json);
+    a search continued under another id (alone after distributed, or the reverse) would
+    otherwise start afresh over the saved trials."""
+    if role == "worker":  # a worker's file holds nothing to reload
+        return
+    project = plan.folder / "trials"
+    tuner_file = project / f"{os.environ.get('KERASTUNER_TUNER_ID', 'tuner0')}.json"
+    if (project / "oracle.json").exists() and not tuner_file.exists():
+        files.write_json(tuner_file, {})

@@ -2,18 +2,22 @@
 
     import zoo
     zoo.list_models("cnn_*")          # names, instantly (no TensorFlow import)
-    zoo.describe("cnn_fashion")       # the metadata record
+    zoo.describe("cnn_fashion")       # what the model is: the metadata record
+    zoo.recipe("cnn_fashion")         # what it is trained with: the recipe record
     model = zoo.build("cnn_fashion")  # a compiled functional keras.Model
+    result = zoo.train("cnn_fashion", epochs=2)   # a run folder, test metrics, history
 """
 from zoo.errors import (DataError, InvalidArgumentError, RunError, UnknownNameError,
                         WeightsUnavailableError, ZooError)
 from zoo.registry import ModelInfo, Reference, list_models, register
+from zoo.training import Phase, TrainConfig, register_recipe
 
 __version__ = "0.1.0"
 
-__all__ = ["build", "describe", "list_models", "register", "ModelInfo", "Reference", "ZooError",
-           "UnknownNameError", "InvalidArgumentError", "DataError", "WeightsUnavailableError",
-           "RunError", "__version__"]
+__all__ = ["build", "describe", "list_models", "recipe", "register", "register_recipe", "train",
+           "ModelInfo", "Phase", "Reference", "TrainConfig", "ZooError", "UnknownNameError",
+           "InvalidArgumentError", "DataError", "WeightsUnavailableError", "RunError",
+           "__version__"]
 
 
 def describe(name: str) -> "ModelInfo":
@@ -22,9 +26,38 @@ def describe(name: str) -> "ModelInfo":
     return results.attach(registry.get(name))
 
 
+def recipe(name: str) -> "TrainConfig":
+    """The recipe record (a TrainConfig) that trains registered model `name`: recipes/<name>.py,
+    one registered with `zoo.register_recipe`, else the default recipe."""
+    from zoo.training import recipe_for
+    return recipe_for(name)
+
+
 def build(name: str, *, compile: bool = True, **overrides):
-    """Build a registered model as a Keras functional model, compiled with its recipe's default
-    optimizer, loss and metrics unless compile=False. Overrides are the builder's own keyword
-    arguments (see `zoo.describe(name).arguments`)."""
+    """Build a registered model as a Keras functional model.
+
+    Args:
+        name: a registered model (`zoo.list_models()`).
+        compile: compile it with its recipe's optimizer and learning rate (held constant: the
+            recipe's schedule and weight average need a run's length, see `zoo.train`) and the
+            loss and metrics of its head.
+        **overrides: the builder's own keyword arguments (`zoo.describe(name).arguments`).
+
+    Example:
+        >>> model = zoo.build("cnn_fashion", dropout=0.5, batchnorm=False)   # doctest: +SKIP
+        >>> model.fit(x, y, epochs=1)                                        # doctest: +SKIP
+    """
+    from zoo.models.compiling import compile_model
     from zoo.models.factory import build_model
-    return build_model(name, compile=compile, **overrides)
+    model = build_model(name, **overrides)
+    if compile:
+        chosen = recipe(name)
+        compile_model(model, optimizer=chosen.optimizer, learning_rate=chosen.learning_rate)
+    return model
+
+
+def train(model, dataset=None, **options):
+    """Train a registered model with its recipe (or a TrainConfig record) and test it once;
+    returns a RunResult. See zoo.training.train.train for the options."""
+    from zoo.training.train import train as _train
+    return _train(model, dataset, **options)

@@ -24,13 +24,17 @@ def cmd_list(args):
 
 def cmd_info(args):
     import zoo
+    from zoo.training import recipe_source
     record = zoo.describe(args.name).as_dict()
+    recipe = zoo.recipe(args.name)
     if args.json:
+        record["recipe"] = {**recipe.as_dict(), "source": recipe_source(args.name)}
         print(json.dumps(record, indent=2, default=str))
         return
     for key in ("name", "family", "task", "input_shape", "num_outputs", "dataset", "params",
-                "optimizer", "learning_rate", "description"):
+                "description"):
         print(f"{key:>14}: {record[key]}")
+    print(f"{'recipe':>14}: {recipe.summary()} ({recipe_source(args.name)})")
     ref = record["reference"]
     print(f"{'reference':>14}: {ref['metric']} {ref['value']} ({ref['source']}) {ref['note']}")
     print(f"{'arguments':>14}: " + ", ".join(f"{k}={v!r}" for k, v in record["arguments"].items()))
@@ -40,9 +44,11 @@ def cmd_info(args):
 
 
 def cmd_train(args):
-    import recipes
-    recipe = recipes.load(args.name)
-    recipe.main(args)
+    from zoo.commandline import train_command
+    from zoo.training import recipe_for
+    from zoo.training.recipes import recipe_module
+    experiment = getattr(recipe_module(args.name), "experiment", None)
+    train_command(recipe_for(args.name), args, experiment)
 
 
 def cmd_evaluate(args):
@@ -99,11 +105,23 @@ def _print_table(rows):
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from zoo.train_options import add_arguments
+def build_parser(recipe=None) -> argparse.ArgumentParser:
+    """The `zoo` command's parser; `recipe`: the recipe whose values `zoo train NAME --help`
+    shows."""
+    from zoo.commandline import add_arguments
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--import", dest="imports", action="append", metavar="MODULE",
+                        help="import a module (or .py file) that registers your own models "
+                             "first; repeatable")
     parser = argparse.ArgumentParser(
-        prog="zoo", description="Build, train, evaluate and inspect the classic networks.")
+        prog="zoo", description="Build, train, evaluate and inspect the classic networks.",
+        parents=[common])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    subparser = sub.add_parser
+
+    def add_parser(name, **kwargs):
+        return subparser(name, parents=[common], **kwargs)
+    sub.add_parser = add_parser
 
     p = sub.add_parser("list", help="list the models (instant)")
     p.add_argument("pattern", nargs="?", help="shell wildcard, e.g. 'cnn_*'")
@@ -115,9 +133,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the record as JSON")
     p.set_defaults(func=cmd_info)
 
-    p = sub.add_parser("train", help="train a model with its recipe (same as python -m recipes.NAME)")
-    p.add_argument("name")
-    add_arguments(p)
+    p = sub.add_parser("train", help="train a model with its recipe (same as python -m recipes.NAME)",
+                       description=recipe.summary() if recipe is not None else None)
+    p.add_argument("name", help="a registered model (zoo list)")
+    add_arguments(p, recipe)
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("evaluate", help="evaluate a run folder or .keras file on its test split")
@@ -153,21 +172,44 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv=None) -> int:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
-    args = build_parser().parse_args(argv)
+def _import_modules(imports):
+    """--import: the user's modules are imported here and named in ZOO_IMPORT, so that the
+    registry of any worker process started from here imports them too."""
+    from zoo import registry
+    if not imports:
+        return
+    known = [m for m in os.environ.get(registry.IMPORT_VARIABLE, "").split(",") if m]
+    os.environ[registry.IMPORT_VARIABLE] = ",".join(known + [m for m in imports if m not in known])
+    registry.names()  # loads the built-in models, then the user's
+    for module in imports:
+        registry.import_user_module(module)
+
+
+def _recipe_for_help(argv):
+    """The recipe of `zoo train NAME --help`, so that the help shows its actual values."""
+    if "train" not in argv or not {"-h", "--help"} & set(argv):
+        return None
+    rest = argv[argv.index("train") + 1:]
+    names = [a for i, a in enumerate(rest) if not a.startswith("-")
+             and (i == 0 or rest[i - 1] != "--import")]
+    if not names:
+        return None
     try:
-        args.func(args)
-    except ZooError as error:
-        print(f"zoo {args.command}: error: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # output piped into `head` and the like
-        sys.stderr.close()
-        return 0
-    return 0
+        from zoo.training import recipe_for
+        return recipe_for(names[0])
+    except ZooError:
+        return None
+
+
+def main(argv=None) -> int:
+    from zoo.commandline import report_errors
+    argv = sys.argv[1:] if argv is None else list(argv)
+    imports = [argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--import"]
+    code = report_errors("zoo", _import_modules, imports)
+    if code:
+        return code
+    args = build_parser(_recipe_for_help(argv)).parse_args(argv)
+    return report_errors(f"zoo {args.command}", args.func, args)
 
 
 if __name__ == "__main__":

@@ -156,3 +156,16 @@ def resume_epochs_agree(strategy, epoch: int) -> bool:
     per_replica = strategy.run(lambda: tf.constant([value, value * value, 1.0], tf.float64))
     total, squares, count = strategy.reduce("SUM", per_replica, axis=None).numpy()
     return squares / count - (total / count) ** 2 < 1e-9
+
+
+def unsupported_error(error):
+    """The RunError for a model.fit that failed under MultiWorkerMirroredStrategy on a Keras that
+    the workaround does not cover: Keras 3's fit() reduces per-replica values in ways that
+    strategy rejects (keras-team/keras#20585)."""
+    import keras
+    from zoo.errors import RunError
+    return RunError(
+        f"model.fit failed under MultiWorkerMirroredStrategy with Keras {keras.__version__}, "
+        f"which the zoo's workaround for {ISSUE} does not cover (checked on Keras "
+        f"{checked_versions()}): {str(error).splitlines()[0][:200]}. Use --distribute mirrored "
+        "on one machine.")

@@ -16,7 +16,8 @@ def evaluate_saved(target, *, dataset=None, data_dir=None, subset=None, allow_co
     head = heads.head_of(model)
     zoo.data.check_fits(splits.info, tuple(model.input_shape[1:]), model.output_shape[-1], head)
     if not model.compiled:
-        model.compile(**heads.compile_arguments(head))
+        from zoo.models.compiling import compile_model
+        compile_model(model, head=head)
     test = model.evaluate(splits.test, return_dict=True, verbose=0)
     return {"model": str(model_file), "dataset": splits.info.name,
             "test_examples": splits.sizes.get("test"),

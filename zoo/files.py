@@ -90,3 +90,11 @@ def save_figure(figure, path, **kwargs) -> Path:
     with atomic_path(path, suffix=".png") as tmp:
         figure.savefig(tmp, format="png", **kwargs)
     return Path(path)
+
+
+def copy_file(source, path) -> Path:
+    """Copy a file atomically: a reader of `path` sees the old file or the whole new one."""
+    import shutil
+    with atomic_path(path) as tmp:
+        shutil.copyfile(source, tmp)
+    return Path(path)

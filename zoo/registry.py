@@ -9,6 +9,7 @@ import dataclasses
 import fnmatch
 import importlib
 import inspect
+import os
 from typing import Callable
 
 from zoo import validation
@@ -50,8 +51,6 @@ class ModelInfo:
     description: str
     reference: Reference
     builder: Callable = dataclasses.field(repr=False, compare=False)
-    optimizer: str = "adam"
-    learning_rate: float = 1e-3
     # Measured reference results (see zoo/results.json), attached on describe().
     results: tuple = ()
 
@@ -76,11 +75,13 @@ _loaded = False
 
 def register(*, name: str | None = None, family: str, task: str, input_shape, num_outputs: int,
              dataset: str, params: int, description: str, reference: Reference | None = None,
-             optimizer: str = "adam", learning_rate: float = 1e-3, overwrite: bool = False):
+             overwrite: bool = False):
     """Decorator registering a model builder with its metadata.
 
-    The builder takes keyword arguments only and returns an *uncompiled* functional keras.Model;
-    `zoo.build` validates overrides against its signature and compiles it.
+    The record says what the model is; what it is trained with is its recipe (a TrainConfig in
+    recipes/<name>.py, or `zoo.register_recipe`; else the default recipe). The builder takes
+    keyword arguments only and returns an *uncompiled* functional keras.Model; `zoo.build`
+    validates overrides against its signature and compiles it.
 
         @zoo.register(family="mine", task="multiclass", input_shape=(28, 28, 1), num_outputs=10,
                       dataset="mnist", params=7850, description="My softmax regression")
@@ -101,7 +102,7 @@ def register(*, name: str | None = None, family: str, task: str, input_shape, nu
             name=model_name, family=family, task=task, input_shape=tuple(input_shape),
             num_outputs=validation.positive_int("num_outputs", num_outputs), dataset=dataset,
             params=validation.non_negative_int("params", params), description=description,
-            reference=reference, builder=fn, optimizer=optimizer, learning_rate=learning_rate)
+            reference=reference, builder=fn)
         return fn
 
     return decorate
@@ -114,12 +115,49 @@ def unregister(name: str) -> None:
     del _REGISTRY[name]
 
 
+# A user's models: modules named in ZOO_IMPORT (comma-separated; what `zoo --import` sets, so that
+# worker processes see them too), and the "zoo.models" entry points of installed packages.
+IMPORT_VARIABLE = "ZOO_IMPORT"
+ENTRY_POINT_GROUP = "zoo.models"
+
+
 def _load_builtins():
     global _loaded
     if not _loaded:
         _loaded = True
         for module in BUILTIN_MODULES:
             importlib.import_module(module)
+        for module in _plugin_modules():
+            import_user_module(module)
+
+
+def _plugin_modules() -> list[str]:
+    from importlib.metadata import entry_points
+    named = [m.strip() for m in os.environ.get(IMPORT_VARIABLE, "").split(",") if m.strip()]
+    return named + [ep.value.split(":")[0] for ep in entry_points(group=ENTRY_POINT_GROUP)]
+
+
+def import_user_module(module: str):
+    """Import a user's module that registers models (and recipes): a module name, or the path of
+    a .py file."""
+    import sys
+    from pathlib import Path
+    if module.endswith(".py"):
+        path = Path(module)
+        if not path.is_file():
+            raise InvalidArgumentError(f"--import {module}: no such file.")
+        sys.path.insert(0, str(path.resolve().parent))
+        module = path.stem
+    elif "" not in sys.path and os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())  # as `python -m` does: modules of the current folder
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as error:
+        if error.name and module.startswith(error.name):
+            raise InvalidArgumentError(
+                f"--import {module}: no module named {error.name!r} (run from the folder that "
+                "holds it, set PYTHONPATH, or give the path of its .py file).") from None
+        raise
 
 
 def names() -> list[str]:

@@ -61,7 +61,7 @@ def write_run(folder, model, name, epochs=3, dataset="synthetic", data=None):
     """A finished run folder: model.keras, config.json, metrics.json, history.csv, status.json."""
     folder.mkdir(parents=True)
     model.save(folder / "model.keras")
-    # The keys the runner writes (zoo.runner.TrainConfig): data options are top-level.
+    # The keys the runner writes (zoo.training.TrainConfig): data options are top-level.
     config = {"model": name, "dataset": dataset, "batch_size": 32, "seed": 0,
               "data_options": data or {}}
     (folder / "config.json").write_text(json.dumps(config))

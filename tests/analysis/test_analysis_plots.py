@@ -10,7 +10,7 @@ import pytest
 from zoo import analysis
 from zoo.analysis.filters import MAP_CELL
 from zoo.analysis.output import DPI
-from zoo.analysis.plots import CELL
+from zoo.reports.plots import CELL
 
 PLOT = (400, 600)  # a line or bar plot: 6 x 4 inches
 

@@ -83,3 +83,16 @@ def test_folder_without_splits_is_refused(tmp_path):
     (tmp_path / "cats").mkdir()
     with pytest.raises(DataError, match="train/<class>"):
         zoo.data.describe(f"images:{tmp_path}")
+
+
+@pytest.mark.parametrize("kind", ["images", "text"])
+def test_one_class_folder_is_refused(tmp_path, writers, kind):
+    for split in ("train", "test"):
+        if kind == "images":
+            writers.images(tmp_path / split / "cats", 2)
+        else:
+            writers.texts(tmp_path / split / "cats", ["purr", "meow"])
+    for read in (zoo.data.describe, zoo.data.load):
+        with pytest.raises(DataError, match="only one class.*'cats'.*at least two") as err:
+            read(f"{kind}:{tmp_path}")
+        assert "\n" not in str(err.value)

@@ -112,7 +112,7 @@ def test_ucr_truncated_gzip(ucr_folder):
 
 def test_ucr_unseen_test_label(ucr_folder, writers):
     writers.ucr(ucr_folder / "Toy_TEST.tsv", [1, 7], 24)
-    with pytest.raises(DataError, match=r"labels \[7\.0\]"):
+    with pytest.raises(DataError, match=r"labels \['7'\]"):
         zoo.data.describe(f"ucr:{ucr_folder}")
 
 
@@ -130,3 +130,119 @@ def test_ucr_nan_padding_becomes_zero(tmp_path):
             f.write("1\t0.5\t0.25\tNaN\n2\t1.0\t2.0\t3.0\n")
     x, _ = readers.read_ucr(folder / "Var_TRAIN.tsv.gz")
     assert x[0, 2, 0] == 0.0 and not np.isnan(x).any()
+
+
+@pytest.fixture
+def two_ucr_datasets(tmp_path, writers):
+    """One folder holding the files of two UCR datasets: Alpha (length 10) and Beta (length 7)."""
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    writers.ucr(folder / "Alpha_TRAIN.tsv", [1, 2] * 6, 10)
+    writers.ucr(folder / "Alpha_TEST.tsv.gz", [2, 1] * 3, 10)
+    writers.ucr(folder / "Beta_TRAIN.tsv.gz", [1, 2, 3] * 4, 7)
+    writers.ucr(folder / "Beta_TEST.tsv", [3, 2, 1], 7)
+    return folder
+
+
+@pytest.mark.parametrize("read", [zoo.data.describe, zoo.data.load])
+def test_ucr_folder_of_two_datasets_is_refused(two_ucr_datasets, read):
+    with pytest.raises(DataError) as err:
+        read(f"ucr:{two_ucr_datasets}")
+    message = str(err.value)
+    assert "Alpha" in message and "Beta" in message and "\n" not in message
+    assert f"ucr:{two_ucr_datasets / 'Alpha'}" in message  # how to pick one
+
+
+def test_ucr_folder_slash_name_picks_one_dataset(two_ucr_datasets):
+    beta = zoo.data.describe(f"ucr:{two_ucr_datasets}/Beta")
+    assert beta.input_shape == (7, 1) and beta.splits == {"train": 12, "test": 3}
+    assert beta.num_classes == 3 and "Beta_TRAIN.tsv.gz" in beta.source
+    alpha = zoo.data.load(f"ucr:{two_ucr_datasets}/Alpha", validation_fraction=0.0)
+    assert alpha.info.input_shape == (10, 1) and alpha.sizes == {"train": 12, "validation": 0,
+                                                                  "test": 6}
+
+
+def test_ucr_folder_slash_name_relative_to_the_data_folder(two_ucr_datasets):
+    info = zoo.data.describe("ucr:archive/Beta", data_dir=two_ucr_datasets.parent)
+    assert info.input_shape == (7, 1)
+
+
+def test_ucr_folder_slash_name_of_a_sub_folder_still_works(tmp_path, ucr_folder, writers):
+    """'ucr:FOLDER/NAME' where FOLDER/NAME is a folder reads that folder, as before."""
+    writers.ucr(tmp_path / "Other_TRAIN.tsv", [1, 2] * 3, 5)  # a dataset beside it is no matter
+    writers.ucr(tmp_path / "Other_TEST.tsv", [1, 2], 5)
+    info = zoo.data.describe(f"ucr:{tmp_path}/Toy")
+    assert info.input_shape == (24, 1) and info.splits == {"train": 50, "test": 20}
+
+
+def test_ucr_folder_slash_unknown_name_lists_the_datasets(two_ucr_datasets):
+    with pytest.raises(DataError, match="Gamma.*Alpha, Beta"):
+        zoo.data.describe(f"ucr:{two_ucr_datasets}/Gamma")
+
+
+def test_ucr_missing_folder_is_still_reported_as_not_found(tmp_path):
+    with pytest.raises(DataError, match="'nowhere/Toy' was not found"):
+        zoo.data.describe("ucr:nowhere/Toy", data_dir=tmp_path)
+
+
+def write_rows(path, rows):
+    path.write_text("".join("\t".join(map(str, row)) + "\n" for row in rows))
+
+
+def test_ucr_word_labels_become_class_ids(tmp_path):
+    folder = tmp_path / "Heart"
+    folder.mkdir()
+    write_rows(folder / "Heart_TRAIN.tsv", [["normal", 0.1, 0.2], ["abnormal", 0.3, 0.4],
+                                            ["normal", 0.5, 0.6]])
+    write_rows(folder / "Heart_TEST.tsv", [["abnormal", 0.1, 0.2], ["normal", 0.3, 0.4]])
+    info = zoo.data.describe(f"ucr:{folder}")
+    assert info.class_names == ("abnormal", "normal") and info.task == "binary"
+    raw = datasets.read(f"ucr:{folder}")
+    assert raw.arrays["train"][1].tolist() == [1, 0, 1] and raw.arrays["test"][1].tolist() == [0, 1]
+    assert raw.arrays["train"][1].dtype == np.int32
+
+
+def test_ucr_numeric_labels_keep_numeric_order(tmp_path):
+    train = np.array(["10", "-1", "1", "2", "10"])
+    names, y_train, y_test = readers.class_ids(train, np.array(["2", "-1"]), tmp_path / "t.tsv")
+    assert names == ("-1", "1", "2", "10")
+    assert y_train.tolist() == [3, 0, 1, 2, 3] and y_test.tolist() == [2, 0]
+
+
+def test_ucr_unseen_word_label_is_named(tmp_path):
+    with pytest.raises(DataError, match=r"t\.tsv holds labels \['odd'\]"):
+        readers.class_ids(np.array(["a", "b"]), np.array(["a", "odd"]), tmp_path / "t.tsv")
+
+
+@pytest.mark.parametrize("missing", ["NaN", "nan", ""])
+def test_ucr_missing_value_inside_a_series_is_refused(tmp_path, missing):
+    folder = tmp_path / "Gaps"
+    folder.mkdir()
+    rows = [[1, 0.1, 0.2, 0.3, 0.4], [2, 0.5, 0.6, 0.7, 0.8], [1, 0.9, missing, 0.1, 0.2]]
+    write_rows(folder / "Gaps_TRAIN.tsv", rows)
+    write_rows(folder / "Gaps_TEST.tsv", rows[:2])
+    with pytest.raises(DataError) as err:
+        zoo.data.load(f"ucr:{folder}")
+    message = str(err.value)
+    assert "Gaps_TRAIN.tsv" in message and "line 3" in message and "column 3" in message
+    assert "fill" in message and "drop" in message and "\n" not in message
+
+
+def test_ucr_series_with_no_values_is_refused(tmp_path):
+    path = tmp_path / "Empty_TRAIN.tsv"
+    write_rows(path, [[1, 0.1, 0.2], [2, "NaN", "NaN"]])
+    with pytest.raises(DataError, match="Empty_TRAIN.tsv.*line 2, column 2"):
+        readers.read_ucr(path)
+
+
+def test_ucr_bad_value_names_line_and_column(tmp_path):
+    path = tmp_path / "Bad_TRAIN.tsv"
+    write_rows(path, [[1, 0.1, 0.2], [2, 0.3, "0.4x"]])
+    with pytest.raises(DataError, match="Bad_TRAIN.tsv line 2, column 3.*'0.4x'"):
+        readers.read_ucr(path)
+
+
+def test_ucr_folder_of_dataset_folders_names_them(tmp_path, ucr_folder):
+    hint = f"holds no <Name>_TRAIN.*sub-folders Toy hold UCR datasets.*'ucr:{tmp_path}/Toy'"
+    with pytest.raises(DataError, match=hint):
+        zoo.data.describe(f"ucr:{tmp_path}")

@@ -173,3 +173,29 @@ def test_online_ucr_route_downloads_the_keras_io_files(online, monkeypatch, writ
     assert splits.info.input_shape == (500, 1) and splits.sizes["train"] == 8
     zoo.data.load("forda", subset=8)  # cached: no second download
     assert len(fetched) == 2
+
+
+def test_first_preparation_reports_progress_once(cifar_folder, tmp_path, monkeypatch, capsys):
+    """Unpacking and decoding print a few lines to stderr the first time, nothing afterwards."""
+    monkeypatch.setenv("ZOO_CACHE_DIR", str(tmp_path / "cache"))
+    zoo.data.load("cifar10", data_dir=cifar_folder.parent)
+    lines = [line for line in capsys.readouterr().err.splitlines() if "cifar10" in line]
+    assert lines[0].startswith("Unpacking cifar10_jpeg_q75.tar.gz into ")
+    assert str(tmp_path / "cache") in lines[0] and "(once)" in lines[0]
+    assert lines[1].startswith("Decoding 50 cifar10 images (train 30, test 20)")
+    assert lines[-1].endswith("50/50") and len(lines) <= 6
+    zoo.data.load("cifar10", data_dir=cifar_folder.parent)
+    again = capsys.readouterr().err
+    assert "Unpacking" not in again and "Decoding" not in again
+
+
+def test_progress_lines_are_few_for_many_items(capsys):
+    from zoo.data import progress
+
+    counter = progress.Counter("Decoding 50000 train images", 50000)
+    for _ in range(48):
+        counter.add(1024)
+    counter.add(50000 - 48 * 1024)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "Decoding 50000 train images ... 0/50000"
+    assert lines[-1] == "Decoding 50000 train images ... 50000/50000" and len(lines) == 5

@@ -148,13 +148,11 @@ def test_tensorflow_errors_are_taken_for_a_full_disk_only_when_they_say_so(tmp_p
     import tensorflow as tf
 
     from zoo.errors import RunError
-    from zoo.runner import Run, TrainConfig
+    import zoo
     error = tf.errors.ResourceExhaustedError(None, None, message)
-    config = TrainConfig(model="cnn_fashion", epochs=2, subset=512)
     expected = RunError if disk_full else tf.errors.ResourceExhaustedError
     with pytest.raises(expected) as raised:
-        with Run.start(config, ["--run-dir", str(tmp_path / "run"), "--quiet"]) as run:
-            splits = run.load_data()
-            run.fit(run.build_model(splits), splits, callbacks=[raising_at_epoch_end(error)])
+        zoo.train("cnn_fashion", epochs=2, subset=512, run_dir=str(tmp_path / "run"), verbose=2,
+                  callbacks=[raising_at_epoch_end(error)])
     assert ("disk is full" in str(raised.value)) == disk_full
     assert "OOM" in str(raised.value) or disk_full

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import zoo
-from zoo.models.factory import OPTIMIZERS
+from zoo.models.compiling import OPTIMIZERS
 
 # vgg16_transfer's default downloads ImageNet weights; the record is about the architecture.
 BUILD_ARGS = {"vgg16_transfer": {"weights": None}}
@@ -63,8 +63,8 @@ def test_save_and_load_give_the_same_predictions(built, tmp_path):
 def test_every_optimizer_name_gives_its_keras_class_and_keeps_the_average(name):
     import keras
 
-    from zoo.models.factory import make_optimizer
-    from zoo.train_options import add_arguments
+    from zoo.models.compiling import make_optimizer
+    from zoo.commandline import add_arguments
     expected = {"adam": "Adam", "adamw": "AdamW", "nadam": "Nadam", "rmsprop": "RMSprop",
                 "sgd": "SGD"}[name]
     optimizer = make_optimizer(name, 2e-3, ema=0.99)
@@ -80,6 +80,6 @@ def test_every_optimizer_name_gives_its_keras_class_and_keeps_the_average(name):
 
 def test_unknown_optimizer_is_refused_with_the_names():
     from zoo.errors import InvalidArgumentError
-    from zoo.models.factory import make_optimizer
+    from zoo.models.compiling import make_optimizer
     with pytest.raises(InvalidArgumentError, match="nadam"):
         make_optimizer("adagrad", 1e-3)

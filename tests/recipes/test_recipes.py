@@ -1,5 +1,6 @@
 """Every recipe runs end to end for one short epoch on a small real subset and writes every
 output file of its run folder."""
+import argparse
 import csv
 import importlib
 import json
@@ -38,10 +39,19 @@ def check_run_folder(path, classifier=True):
     return metrics
 
 
+def run_recipe_module(name, argv):
+    """`python -m recipes.NAME ARGV` in this process: the recipe's RECIPE through its own
+    command line; returns what it trained."""
+    from zoo import commandline
+    recipe = importlib.import_module(f"recipes.{name}")
+    parser = commandline.add_arguments(argparse.ArgumentParser(), recipe.RECIPE)
+    return commandline.train_command(recipe.RECIPE, parser.parse_args(argv),
+                                     getattr(recipe, "experiment", None))
+
+
 @pytest.mark.parametrize("name", RECIPES + ["vgg16_transfer"])
 def test_recipe_runs_end_to_end(name, tmp_path):
-    recipe = importlib.import_module(f"recipes.{name}")
-    metrics = recipe.main(QUICK + EXTRA.get(name, []) + ["--output-dir", str(tmp_path)])
+    metrics = run_recipe_module(name, QUICK + EXTRA.get(name, []) + ["--output-dir", str(tmp_path)])
     (run_dir,) = (tmp_path / name).iterdir()
     assert metrics["run_dir"] == str(run_dir)
     check_run_folder(run_dir)
@@ -49,9 +59,8 @@ def test_recipe_runs_end_to_end(name, tmp_path):
 
 
 def test_transfer_recipe_compares_transferred_and_scratch(tmp_path):
-    from recipes import transfer
     argv = ["--epochs", "2", "--subset", "128", "--quiet", "--output-dir", str(tmp_path)]
-    summary = transfer.main(argv)
+    summary = run_recipe_module("transfer", argv)
     assert (tmp_path / "cnn_cifar10").is_dir()  # pretrained first, as no finished run existed
     runs = sorted((tmp_path / "transfer").glob("2*"))
     assert len(runs) == 2

@@ -2,7 +2,7 @@
 import csv
 import json
 
-from zoo.callbacks import repair_backup, trim_history
+from zoo.training.callbacks import repair_backup, trim_history
 
 
 def make_phase(root, metadata_text, previous=None):

@@ -154,7 +154,7 @@ def test_ema_validates_and_keeps_the_averaged_weights(tmp_path):
     (Without the swap, validation would score the raw weights and the saved model the average.)"""
     import keras
     import zoo.data
-    from zoo.runner import data_arguments
+    from zoo.training.config import data_arguments
     run_dir = tmp_path / "run"
     proc = train("linear_mnist", "--epochs", "2", "--subset", "2048", "--ema", "0.9",
                  "--learning-rate", "0.01", "--run-dir", str(run_dir))

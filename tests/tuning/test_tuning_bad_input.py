@@ -20,10 +20,16 @@ def output_dir(tmp_path):
     ({"strategy": "simulated_annealing"}, UnknownNameError, ["grid, hyperband, random"]),
     ({"max_trials": 0}, InvalidArgumentError, ["max_trials=0", "at least 1"]),
     ({"max_trials": -3}, InvalidArgumentError, ["max_trials=-3"]),
-    ({"strategy": "grid"}, InvalidArgumentError, ["'learning_rate' is a continuous range",
-                                                  "give it a step"]),
-    ({"strategy": "grid", "max_trials": 5, "tune": {"learning_rate": "1e-4..1e-2:10:log"}},
-     InvalidArgumentError, ["The grid has 1296 points but max_trials=5"]),
+    ({"strategy": "grid", "tune": {"learning_rate": "1e-4..1e-2:log"}}, InvalidArgumentError,
+     ["'learning_rate' is a continuous range", "give it a step"]),
+    ({"strategy": "grid", "max_trials": 2, "tune": {"learning_rate": "1e-4..1e-2:10:log"}},
+     InvalidArgumentError, ["The grid has 3 points but max_trials=2"]),
+    ({"strategy": "grid", "max_trials": 5}, InvalidArgumentError,
+     ["The grid has 9 points but max_trials=5"]),
+    ({"tune": {"learning_rate": "banana"}}, InvalidArgumentError,
+     ["learning_rate='banana' is invalid: it must be a number greater than 0"]),
+    ({"space": {"epochs": spaces.Choice((0, 1))}}, InvalidArgumentError,
+     ["epochs=0 is invalid: it must be a whole number of at least 1"]),
     ({"tune": {"dropuot": "0.1,0.2"}}, UnknownNameError,
      ["Unknown hyperparameter of the dense_mnist space 'dropuot'", "Did you mean 'dropout'"]),
     ({"space": {"filters": spaces.Choice((8, 16))}}, UnknownNameError,
@@ -79,10 +85,76 @@ def test_the_command_line_says_one_line_and_exits_2(tmp_path):
     done = subprocess.run(
         [sys.executable, "-c", "import sys, tuning.cli; code = tuning.cli.main(sys.argv[1:]); "
          "print('tensorflow' in sys.modules); sys.exit(code)",
-         "dense_mnist", "--strategy", "grid", "--max-trials", "4", "--output-dir", str(tmp_path)],
+         "dense_mnist", "--strategy", "grid", "--set", "learning_rate=1e-4..1e-2:log",
+         "--output-dir", str(tmp_path)],
         capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stdout.strip() == "False"
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("zoo tune: error: A grid search needs")
     assert not any(tmp_path.iterdir())
+
+
+# `zoo tune cnn_fashion --set learning_rate=banana` was a 41-line traceback, exit status 1 and a
+# half-made search folder; --set batch_size=banana failed inside every trial.
+@pytest.mark.parametrize("argv, message", [
+    (["--set", "learning_rate=banana"],
+     "learning_rate='banana' is invalid: it must be a number greater than 0."),
+    (["--set", "learning_rate=-1"], "learning_rate=-1 is invalid: it must be a number greater than 0."),
+    (["--set", "learning_rate=0"], "learning_rate=0 is invalid: it must be a number greater than 0."),
+    (["--set", "learning_rate=0..1e-2"],
+     "learning_rate=0.0 is invalid: it must be a number greater than 0."),
+    (["--strategy", "grid", "--set", "learning_rate=1e-3,-1e-3"],
+     "learning_rate=-0.001 is invalid: it must be a number greater than 0."),
+    (["--set", "batch_size=banana"],
+     "batch_size='banana' is invalid: it must be a whole number of at least 1."),
+    (["--set", "batch_size=0,64"], "batch_size=0 is invalid: it must be a whole number of at least 1."),
+    (["--set", "batch_size=32.5"],
+     "batch_size=32.5 is invalid: it must be a whole number of at least 1."),
+    (["--set", "dropout=0.5,1.0"], "dropout=1.0 is invalid: it must be a number in [0, 1)."),
+    (["--set", "dropout=0..1:0.5"], "dropout=1.0 is invalid: it must be a number in [0, 1)."),
+    (["--set", "l2=-1e-4"], "l2=-0.0001 is invalid: it must be a number of at least 0."),
+    (["--set", "filters=banana"], "filters='banana' is invalid: it must be a whole number of at least 1."),
+    (["--set", "dense_units=0,64"], "dense_units=0 is invalid: it must be a whole number of at least 1."),
+    (["--set", "batchnorm=maybe"], "batchnorm='maybe' is invalid: it must be True or False."),
+    (["--compare", "grid,random", "--set", "learning_rate=-1"],
+     "learning_rate=-1 is invalid: it must be a number greater than 0."),
+])
+def test_a_bad_value_is_one_error_line_and_no_folder(argv, message, tmp_path, capsys):
+    import zoo.cli
+    code = zoo.cli.main(["tune", "cnn_fashion", *argv, "--output-dir", str(tmp_path / "runs")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert (code, err) == (2, ["zoo tune: error: " + message])
+    assert not (tmp_path / "runs").exists()
+
+
+@pytest.mark.parametrize("space, message", [
+    ({"epochs": "0,1"}, "epochs=0 is invalid: it must be a whole number of at least 1."),
+    ({"dropout": {"type": "float", "min_value": 0.0, "max_value": 1.0, "step": 0.5}},
+     "dropout=1.0 is invalid: it must be a number in [0, 1)."),
+    ({"learning_rate": {"type": "fixed", "value": "fast"}},
+     "learning_rate='fast' is invalid: it must be a number greater than 0."),
+    ({"filters": {"type": "int", "min_value": 0, "max_value": 32, "step": 8}},
+     "filters=0 is invalid: it must be a whole number of at least 1."),
+])
+def test_a_bad_space_file_leaves_the_search_folder_as_it_was(space, message, tmp_path, capsys):
+    import json
+
+    import zoo.cli
+    folder = tmp_path / "search"
+    folder.mkdir()
+    (folder / "search.json").write_text('{"model": "cnn_fashion"}')
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    path = tmp_path / "space.json"
+    path.write_text(json.dumps(space))
+    code = zoo.cli.main(["tune", "cnn_fashion", "--space", str(path), "--search-dir", str(folder),
+                         "--overwrite"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert (code, err) == (2, ["zoo tune: error: " + message])
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+@pytest.mark.parametrize("model", __import__("zoo").list_models())
+def test_every_default_space_and_grid_passes_the_checks(model):
+    assert spaces.resolve(model)
+    assert spaces.resolve(model, spaces.grid_space(model))

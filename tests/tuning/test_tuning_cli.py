@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import tuning.cli
+import zoo
 from tuning import spaces
 
 REPO = Path(__file__).resolve().parents[2]
@@ -72,3 +73,69 @@ def test_a_grid_search_on_mnist_from_the_command_line(tmp_path):
     assert result["best_score"] == max(float(r["val_accuracy"]) for r in rows) > 0.5
     assert result["test"]["accuracy"] > 0.5  # one epoch on 512 digits
     assert (folder / "best_model.keras").exists()
+
+
+@pytest.fixture
+def planned(monkeypatch):
+    """tuning.search replaced by its planning alone (no data, no training): the plans it got."""
+    from tuning.plan import make_plan
+    module = sys.modules["tuning.search"]  # tuning.search is the function
+    plans = []
+
+    def search(model, *, strategy="random", search_dir=None, overwrite=False, workers=0,
+               oracle_address=None, retrain=True, verbose=True, **options):
+        plan = make_plan(model, strategy=strategy, search_dir=search_dir, **options)
+        plans.append(plan)
+        return module.SearchResult(
+            search_dir=plan.folder, strategy=strategy, objective=plan.objective, best_trial=1,
+            best_score=0.5, best_hyperparameters={},
+            trials=[{plan.objective: 0.5, "seconds": 1.0}] * plan.max_trials)
+
+    monkeypatch.setattr(tuning, "search", search)
+    monkeypatch.setattr(module, "search", search)  # where compare imports it from
+    return plans
+
+
+HELD = "held fixed: batch_size=128, dropout=0.3, l2=0, batchnorm=True, dense_units=128."
+
+
+def test_a_grid_with_set_holds_the_rest_at_their_defaults(planned, tmp_path, capsys):
+    """It was a grid of 2,592 trials: every hyperparameter not named stayed in the grid."""
+    import zoo.cli
+    code = zoo.cli.main(["tune", "cnn_fashion", "--strategy", "grid",
+                         "--set", "learning_rate=1e-3,3e-3", "--set", "filters=8,16,32",
+                         "--output-dir", str(tmp_path)])
+    assert code == 0
+    [plan] = planned
+    assert plan.max_trials == 6
+    assert spaces.tuned(plan.space) == {"learning_rate": spaces.Choice((1e-3, 3e-3)),
+                                        "filters": spaces.Choice((8, 16, 32))}
+    assert capsys.readouterr().out.splitlines()[0] == \
+        "A grid search over learning_rate, filters only; " + HELD
+
+
+def test_the_default_grid_is_small_and_the_compare_example_runs(planned, tmp_path, capsys):
+    """`zoo tune cnn_fashion --compare grid,random,bayesian,hyperband --max-trials 12` exited 2:
+    the default space's learning rate is a continuous range, which a grid cannot take."""
+    import zoo.cli
+    code = zoo.cli.main(["tune", "cnn_fashion", "--compare", "grid,random,bayesian,hyperband",
+                         "--max-trials", "12", "--output-dir", str(tmp_path)])
+    assert code == 0
+    assert [(p.strategy, p.max_trials) for p in planned] == \
+        [("grid", 9), ("random", 12), ("bayesian", 12), ("hyperband", 12)]
+    assert all(p.space == planned[0].space for p in planned)  # one space for all
+    tuned = spaces.tuned(planned[0].space)
+    rate = zoo.recipe("cnn_fashion").learning_rate  # a decade either side of it
+    assert list(tuned) == ["learning_rate", "filters"]
+    assert tuned["learning_rate"].values == pytest.approx((rate / 10, rate, rate * 10))
+    assert tuned["filters"] == spaces.Choice((8, 16, 32), default=16)
+    out = capsys.readouterr().out
+    assert "Strategies grid, random, bayesian, hyperband search over learning_rate, filters " \
+           "only; " + HELD in out
+
+
+def test_other_strategies_still_search_the_whole_default_space():
+    from tuning.plan import make_plan
+    plan = make_plan("cnn_fashion", strategy="random", tune={"filters": "8,16"})
+    assert set(spaces.tuned(plan.space)) == set(tuning.default_space("cnn_fashion"))
+    assert make_plan("cnn_fashion", strategy="grid", tune={"dropout": "0.25"}).max_trials == 1

@@ -15,8 +15,8 @@ from zoo.analysis.adversarial import (EPS, fgsm, fgsm_accuracy, fgsm_examples, i
 from zoo.analysis.analyze import DEFAULT_WHAT, WHAT, analyze
 from zoo.analysis.augment_preview import augment_samples, plot_augmentation
 from zoo.analysis.compare import COMPARE_WHAT, compare
-from zoo.analysis.confusion import confusion_matrix, plot_confusions, plot_per_class_accuracy
-from zoo.analysis.curves import plot_learning_curves, read_history
+from zoo.reports.confusion import confusion_matrix, plot_confusions, plot_per_class_accuracy
+from zoo.reports.curves import plot_learning_curves, read_history
 from zoo.analysis.errors_grid import confident_errors, plot_errors
 from zoo.analysis.filters import feature_maps, first_layer_filters, plot_feature_maps, plot_filters
 from zoo.analysis.output import write_figure, write_json

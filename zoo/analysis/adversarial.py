@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from zoo import validation
-from zoo.analysis import inputs, plots
+from zoo.reports import inputs, plots
 from zoo.errors import InvalidArgumentError
 
 EPS = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2)

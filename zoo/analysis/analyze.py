@@ -3,8 +3,9 @@ numbers behind them (JSON) to an output folder."""
 from __future__ import annotations
 
 from zoo import validation
-from zoo.analysis import (adversarial, augment_preview, confusion, curves, errors_grid, filters,
-                          requirements, robustness)
+from zoo.analysis import (adversarial, augment_preview, errors_grid, filters, requirements,
+                          robustness)
+from zoo.reports import confusion, curves
 from zoo.analysis.subject import Subject
 from zoo.errors import InvalidArgumentError
 

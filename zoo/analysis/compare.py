@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 
 from zoo import validation
-from zoo.analysis import adversarial, confusion, curves, requirements, robustness
+from zoo.analysis import adversarial, requirements, robustness
+from zoo.reports import confusion, curves
 from zoo.analysis.subject import Subject
 from zoo.errors import InvalidArgumentError
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from zoo.analysis import inputs, plots
+from zoo.reports import inputs, plots
 
 
 def confident_errors(model, data, *, count=16) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from zoo.analysis import plots
+from zoo.reports import plots
 from zoo.errors import InvalidArgumentError
 
 MAP_CELL = 1.25  # inches per feature map

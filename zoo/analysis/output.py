@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from zoo import files
-
-DPI = 100
+from zoo.reports.plots import DPI
 
 
 def write_figure(fig, path) -> str:

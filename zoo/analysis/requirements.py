@@ -2,7 +2,8 @@
 fails at once rather than halfway through writing results."""
 from __future__ import annotations
 
-from zoo.analysis import filters, inputs
+from zoo.analysis import filters
+from zoo.reports import inputs
 from zoo.errors import InvalidArgumentError, RunError, ZooError
 
 NEEDS_IMAGES = ("errors", "filters", "feature_maps", "fgsm", "rotation", "augmentation")

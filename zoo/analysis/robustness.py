@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from zoo.analysis import inputs, plots
+from zoo.reports import inputs, plots
 from zoo.errors import InvalidArgumentError
 
 ANGLES = (0, 10, 20, 30, 45, 60, 90, 135, 180)

@@ -23,7 +23,7 @@ def load_splits(config: dict, model, *, data_dir=None, subset=None):
     except ImportError as error:
         raise DataError(f"The data layer zoo.data cannot be imported ({error}): pass the test "
                         "data explicitly (data=(x, y)).") from None
-    from zoo.runner import data_arguments
+    from zoo.training.config import data_arguments
     kwargs = data_arguments(config)
     kwargs.update({k: v for k, v in (("data_dir", data_dir), ("subset", subset)) if v is not None})
     return load(dataset_name(config, model), **kwargs)

@@ -7,7 +7,8 @@ import os
 
 import numpy as np
 
-from zoo.analysis import inputs, output, rundata, runs
+from zoo.analysis import output, rundata, runs
+from zoo.reports import inputs
 from zoo.errors import InvalidArgumentError
 
 

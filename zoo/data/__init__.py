@@ -50,7 +50,10 @@ def load(name: str, *, data_dir=None, batch_size: int = 128, validation_fraction
 
 def ucr(folder_or_name: str, **options) -> Splits:
     """Any UCR-archive dataset: a folder of <Name>_TRAIN.tsv[.gz] and <Name>_TEST.tsv[.gz]
-    (a path, or a sub-folder of the data folder)."""
+    (a path, or a sub-folder of the data folder), or 'FOLDER/NAME' to pick dataset NAME in a
+    folder that holds the files of several. Labels may be numbers or words (sorted into class
+    ids); NaN padding at the end of a shorter series reads as 0, other missing values are
+    refused."""
     return load(f"ucr:{folder_or_name}", **options)
 
 

@@ -23,7 +23,7 @@ HORIZONTAL_FLIP = {"mnist": False, "fashion_mnist": True, "cifar10": True, "cats
 def _info(dataset) -> DatasetInfo:
     if isinstance(dataset, DatasetInfo):
         return dataset
-    from zoo.data import describe
+    from zoo.data.datasets import describe
     return describe(dataset)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from zoo.data import cache, catalog, folders, readers, sources
+from zoo.data import cache, catalog, folders, progress, readers, sources
 from zoo.data.catalog import DatasetInfo
 from zoo.errors import DataError
 
@@ -70,7 +70,7 @@ def read(name: str, *, data_dir=None, image_size=None, cache_decoded=True) -> Ra
         raw = BUILTIN_READERS[name](catalog.entry(name), data_dir=data_dir, image_size=image_size,
                                     cache_decoded=cache_decoded)
     elif kind[0] == "ucr":
-        raw = _ucr_folder(name, folder_path(kind[1], data_dir))
+        raw = _ucr_folder(name, *ucr_location(kind[1], data_dir))
     else:
         raw = _folder(name, kind[0], folder_path(kind[1], data_dir), image_size)
     sizes = {split: len(labels) for split, (_, labels) in raw.arrays.items()}
@@ -82,10 +82,9 @@ def describe(name: str, data_dir=None) -> DatasetInfo:
     kind = catalog.folder_kind(name)
     if kind is None:
         return catalog.entry(name).info
-    root = folder_path(kind[1], data_dir)
     if kind[0] == "ucr":
-        return _ucr_folder(name, root).info
-    return folder_info(name, kind[0], folders.split_root(root))
+        return _ucr_folder(name, *ucr_location(kind[1], data_dir)).info
+    return folder_info(name, kind[0], folders.split_root(folder_path(kind[1], data_dir)))
 
 
 def folder_path(path: str, data_dir=None) -> Path:
@@ -100,6 +99,22 @@ def folder_path(path: str, data_dir=None) -> Path:
     where = f" nor in {root} (from {given})" if root is not None else ""
     raise DataError(f"Folder {path!r} was not found as given{where}. {sources.PROVIDE}, or give "
                     "the folder's full path.")
+
+
+def ucr_location(path: str, data_dir=None) -> tuple[Path, str | None]:
+    """The folder of 'ucr:PATH' and the UCR dataset to read in it: PATH is a folder (read its only
+    dataset), or FOLDER/NAME where FOLDER holds NAME_TRAIN.tsv[.gz] and NAME_TEST.tsv[.gz]."""
+    try:
+        return folder_path(path, data_dir), None
+    except DataError as not_a_folder:
+        parent, name = Path(path).parent, Path(path).name
+        try:
+            folder = folder_path(str(parent), data_dir) if len(Path(path).parts) > 1 else None
+        except DataError:
+            folder = None
+        if folder is None or not readers.ucr_names(folder):
+            raise not_a_folder from None
+        return folder, name
 
 
 def _layout(entry) -> str:
@@ -173,17 +188,28 @@ def _image_tarball(entry, *, data_dir, image_size, cache_decoded):
     return Raw(info, _decode(root, info))
 
 
-def _decode(root: Path, info) -> dict:
+def _decode(root: Path, info, on_batch=None) -> dict:
+    """Every split's images, decoded and resized; `on_batch(count)` follows the progress."""
     return {split: folders.read_images(root / split, info.class_names, info.input_shape[:2],
-                                       info.input_shape[2])
+                                       info.input_shape[2], on_batch)
             for split in info.splits}
+
+
+def _decode_reporting(root: Path, info, target: Path) -> dict:
+    """`_decode`, with a few progress lines on stderr: the first decoding of a large tarball is
+    slow (CIFAR-10: 60,000 JPEGs, about half a minute)."""
+    total = sum(info.splits.values())
+    sizes = ", ".join(f"{split} {size}" for split, size in info.splits.items())
+    first = f"Decoding {total} {info.name} images ({sizes}) into {target} (once)"
+    counter = progress.Counter(f"Decoding {info.name} images", total, first=first)
+    return _decode(root, info, counter.add)
 
 
 def _decoded_cached(root: Path, unpacked: Path, info) -> dict:
     """Decoded images as .npy beside the unpacked tarball: later loads skip the JPEG decoding."""
     target = unpacked.with_name(f"{unpacked.name}-decoded-{'x'.join(map(str, info.input_shape))}")
     if not cache.is_complete(target):
-        arrays = _decode(root, info)
+        arrays = _decode_reporting(root, info, target)
         with cache.building(target) as tmp:
             for split, (x, y) in arrays.items():
                 np.save(tmp / f"{split}_x.npy", x)
@@ -212,11 +238,12 @@ def _forda(entry, *, data_dir, **_):
                      for split in ("TRAIN", "TEST")]
             return paths[0].parent
         folder = _online(entry, looked, fetch)
-    return Raw(entry.info, _ucr_folder(entry.info.name, folder).arrays)
+    return Raw(entry.info, _ucr_folder(entry.info.name, folder, "FordA").arrays)
 
 
-def _ucr_folder(name: str, folder: Path) -> Raw:
-    ucr_name, train_path, test_path = readers.ucr_files(folder)
+def _ucr_folder(name: str, folder: Path, ucr_name: str | None = None) -> Raw:
+    """The UCR dataset `ucr_name` of `folder` (by default its only one)."""
+    ucr_name, train_path, test_path = readers.ucr_files(folder, ucr_name)
     x_train, train_labels = readers.read_ucr(train_path)
     x_test, test_labels = readers.read_ucr(test_path)
     if x_train.shape[1:] != x_test.shape[1:]:

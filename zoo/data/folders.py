@@ -42,6 +42,10 @@ def layout(root: Path, extensions=IMAGE_EXTENSIONS, class_names=None) -> tuple[t
         class_names = tuple(sorted(p.name for p in (root / "train").iterdir() if p.is_dir()))
     if not class_names:
         raise DataError(f"{root / 'train'} has no class sub-folders.")
+    if len(class_names) == 1:
+        raise DataError(f"{root / 'train'} has only one class sub-folder, {class_names[0]!r}: a "
+                        "classification dataset needs at least two classes, one sub-folder each "
+                        "in train/ and test/ (e.g. train/cats/, train/dogs/). Add the others.")
     sizes = {}
     for split in SPLITS:
         if not (root / split).is_dir():
@@ -69,8 +73,11 @@ def first_image_shape(root: Path, class_names) -> tuple[int, int, int]:
                         f"({err}).") from None
 
 
-def read_images(folder: Path, class_names, image_size, channels) -> tuple[np.ndarray, np.ndarray]:
-    """All images of one split as uint8 (N, H, W, C) resized to `image_size`, and int32 labels."""
+def read_images(folder: Path, class_names, image_size, channels,
+                on_batch=None) -> tuple[np.ndarray, np.ndarray]:
+    """All images of one split as uint8 (N, H, W, C) resized to `image_size`, and int32 labels.
+
+    `on_batch(count)`, if given, is called after each batch of `count` decoded images."""
     import keras
     import tensorflow as tf
 
@@ -84,7 +91,7 @@ def read_images(folder: Path, class_names, image_size, channels) -> tuple[np.nda
     ds = ds.map(lambda x, y: (tf.saturate_cast(tf.round(x), tf.uint8), y),
                 num_parallel_calls=tf.data.AUTOTUNE)
     try:
-        return to_arrays(ds)
+        return to_arrays(ds, on_batch)
     except tf.errors.OpError:
         raise DataError(f"Cannot decode image {_first_bad_image(paths)}: the file is truncated or "
                         "corrupt. Remove or replace it.") from None
@@ -114,10 +121,13 @@ def read_texts(folder: Path, class_names) -> tuple[np.ndarray, np.ndarray]:
     return to_arrays(ds)
 
 
-def to_arrays(ds) -> tuple[np.ndarray, np.ndarray]:
-    """A tf.data.Dataset of (input, label) examples as two numpy arrays."""
+def to_arrays(ds, on_batch=None) -> tuple[np.ndarray, np.ndarray]:
+    """A tf.data.Dataset of (input, label) examples as two numpy arrays; `on_batch(count)` is
+    called after each batch read."""
     xs, ys = [], []
     for x, y in ds.batch(READ_BATCH).as_numpy_iterator():
         xs.append(x)
         ys.append(y)
+        if on_batch is not None:
+            on_batch(len(y))
     return np.concatenate(xs), np.concatenate(ys)

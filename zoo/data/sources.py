@@ -16,7 +16,7 @@ import urllib.request
 import zlib
 from pathlib import Path
 
-from zoo.data import cache
+from zoo.data import cache, progress
 from zoo.data.folders import to_arrays
 from zoo.errors import DataError
 
@@ -58,6 +58,7 @@ def unpacked(tarball: Path, name: str) -> Path:
     target = cache.cache_root() / name / cache.file_digest(tarball)
     if cache.is_complete(target):
         return target
+    progress.note(f"Unpacking {tarball.name} into {target} (once)...")
     try:
         with cache.building(target) as tmp, tarfile.open(tarball) as archive:
             archive.extractall(tmp, filter="data")

@@ -1,14 +1,13 @@
-"""zoo.build: validate overrides against the builder's signature, build, check, compile."""
+"""Building a registered model: validate overrides against the builder's signature, build, check."""
 from __future__ import annotations
-
-import functools
 
 from zoo import registry
 from zoo.errors import InvalidArgumentError
-from zoo.models import heads
 
 
-def build_model(name: str, *, compile: bool = True, **overrides):
+def build_model(name: str, **overrides):
+    """The uncompiled functional keras.Model of registered model `name`, built with `overrides`
+    (the builder's own keyword arguments; see `zoo.describe(name).arguments`)."""
     import keras
 
     info = registry.get(name)
@@ -21,27 +20,4 @@ def build_model(name: str, *, compile: bool = True, **overrides):
     model = info.builder(**overrides)
     if not isinstance(model, keras.Model):
         raise TypeError(f"The builder of {name!r} returned {type(model).__name__}, not a keras.Model.")
-    if compile:
-        default_head = {task: head for head, task in heads.TASK_OF_HEAD.items()}[info.task]
-        head = overrides.get("head", valid.get("head", default_head))
-        model.compile(optimizer=make_optimizer(info.optimizer, info.learning_rate),
-                      **heads.compile_arguments(head))
     return model
-
-
-# The optimizers that runs, recipes and searches can name (Keras' own classes).
-OPTIMIZERS = ("adam", "adamw", "nadam", "rmsprop", "sgd")
-
-
-def make_optimizer(name: str, learning_rate, ema: float | None = None):
-    """A fresh Keras optimizer by name (one of OPTIMIZERS; 'sgd' with momentum 0.9); with `ema`,
-    it also keeps a moving average of the weights with that momentum (Keras' use_ema)."""
-    import keras
-    optimizers = {"adam": keras.optimizers.Adam, "adamw": keras.optimizers.AdamW,
-                  "nadam": keras.optimizers.Nadam, "rmsprop": keras.optimizers.RMSprop,
-                  "sgd": functools.partial(keras.optimizers.SGD, momentum=0.9)}
-    if name not in optimizers:
-        raise InvalidArgumentError(
-            f"optimizer={name!r} is invalid: choose one of {', '.join(OPTIMIZERS)}.")
-    averaging = {"use_ema": True, "ema_momentum": float(ema)} if ema else {}
-    return optimizers[name](learning_rate=learning_rate, **averaging)

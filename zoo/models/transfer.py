@@ -45,7 +45,7 @@ def feature_extractor(base, cut: str = "features"):
         from zoo.saving import load_model
         base = load_model(base)
     elif isinstance(base, str):
-        base = build_model(base, compile=False)
+        base = build_model(base)
     if not isinstance(base, keras.Model):
         raise InvalidArgumentError(
             f"base={base!r} is invalid: pass a registered model name, a keras.Model or a .keras file.")

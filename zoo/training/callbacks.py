@@ -1,4 +1,5 @@
-"""The runner's own callbacks, for what Keras' callbacks do not do."""
+"""A run's callbacks: Keras' own where they do the job, and the few they do not (an atomic best
+checkpoint, progress in status.json, repairs of the backup before a resume)."""
 from __future__ import annotations
 
 import csv
@@ -40,13 +41,68 @@ class AtomicBestCheckpoint(keras.callbacks.Callback):
 class RunProgress(keras.callbacks.Callback):
     """Record finished epochs and elapsed time in the run's status.json after each epoch."""
 
-    def __init__(self, run):
+    def __init__(self, folder):
         super().__init__()
-        self.run = run
+        self.folder = folder
 
     def on_epoch_end(self, epoch, logs=None):
-        self.run.status["epochs_done"] = epoch + 1
-        self.run.write_status("running")
+        self.folder.epoch_done(epoch + 1)
+
+
+class EpochLine(keras.callbacks.Callback):
+    """One line per epoch, for logs written to files: Keras' verbose=2 writes two (an "Epoch n/N"
+    line, then the metrics), and its progress bar writes every step with terminal escapes."""
+
+    def __init__(self, epochs: int):
+        super().__init__()
+        self.epochs = epochs
+        self._start = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        import time
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        import time
+        seconds = time.perf_counter() - (self._start or time.perf_counter())
+        values = " - ".join(f"{k} {v:.4f}" for k, v in (logs or {}).items()
+                            if isinstance(v, (int, float)) and k != "learning_rate")
+        print(f"epoch {epoch + 1}/{self.epochs} - {seconds:.1f} s - {values}", flush=True)
+
+
+class BestWeightsAtEnd(keras.callbacks.EarlyStopping):
+    """Keras' EarlyStopping, which also restores the best weights when the epochs run out before
+    it stops training (Keras restores them only when it stops the run itself)."""
+
+    def on_train_end(self, logs=None):
+        if (self.restore_best_weights and self.best_weights is not None
+                and not self.stopped_epoch and self.best_epoch is not None):
+            self.model.set_weights(self.best_weights)
+        super().on_train_end(logs)
+
+
+def run_callbacks(folder, *, phase: str, monitor: str, ema: bool, patience: int | None,
+                  epoch_lines: int | None = None, extra=()) -> list:
+    """The callbacks of one phase of a run, in the order they must run at the end of an epoch."""
+    early_stopping = [BestWeightsAtEnd(monitor=monitor, patience=patience,
+                                       restore_best_weights=True)] if patience else []
+    return [
+        keras.callbacks.CSVLogger(str(folder.out / "history.csv"), append=True),
+        # double_checkpoint keeps the previous state too: a kill during the write of one is
+        # recovered from the other.
+        keras.callbacks.BackupAndRestore(str(folder.path / "backup" / phase),
+                                         double_checkpoint=True, delete_checkpoint=False),
+        # With an average of the weights, validation, the callbacks below and the final model
+        # use the averaged weights; the backup above holds the raw ones, so a resume is exact.
+        *([keras.callbacks.SwapEMAWeights(swap_on_epoch=True)] if ema else []),
+        *early_stopping,
+        AtomicBestCheckpoint(folder.out / "best.keras", monitor=monitor),
+        keras.callbacks.TerminateOnNaN(),
+        keras.callbacks.TensorBoard(str(folder.out / "tensorboard")),
+        RunProgress(folder),
+        *([EpochLine(epoch_lines)] if epoch_lines else []),
+        *extra,
+    ]
 
 
 def backed_up_epoch(backup_dir) -> int:

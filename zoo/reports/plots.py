@@ -9,9 +9,9 @@ import math
 import numpy as np
 from matplotlib.figure import Figure
 
-from zoo.analysis.output import DPI
-
 CELL = 1.5  # inches per image in a grid
+
+DPI = 100  # figures are saved at figsize x DPI pixels
 
 
 def figure(width: float, height: float) -> Figure:

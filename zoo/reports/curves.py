@@ -8,7 +8,7 @@ import os
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from zoo.analysis import plots
+from zoo.reports import plots
 from zoo.errors import RunError
 
 HISTORY_FILE = "history.csv"
@@ -22,16 +22,24 @@ def read_history(run) -> dict:
     try:
         with open(path, newline="") as f:
             rows = list(csv.DictReader(f))
-        history = {key: np.array([float(row[key]) for row in rows]) for key in rows[0]}
+        # CSVLogger writes "NA" for a metric an epoch lacks: val_* columns without a validation
+        # split (it adds them itself), or an epoch cut short. Columns with no value are dropped.
+        history = {key: np.array([_number(row[key]) for row in rows]) for key in rows[0]}
+        history = {key: values for key, values in history.items() if not np.isnan(values).all()}
     except (OSError, IndexError, KeyError, TypeError, ValueError) as error:
         raise RunError(f"Cannot read the training history {path} ({type(error).__name__}: "
                        f"{error}): is the run finished and does it have one?") from None
     return history
 
 
-def plot_learning_curves(histories: dict, metrics=None):
+def _number(text) -> float:
+    return float("nan") if text in ("NA", "") else float(text)
+
+
+def plot_learning_curves(histories: dict, metrics=None, note: str | None = None):
     """histories = {label: read_history(...)}. metrics: the columns to draw, by default every
-    training metric (accuracy, loss, ...) that all histories have."""
+    training metric (accuracy, loss, ...) that all histories have. note: a line under the title
+    saying what the curves show (e.g. that validation used averaged weights)."""
     if metrics is None:
         shared = set.intersection(*(set(h) for h in histories.values()))
         metrics = sorted(m for m in shared if m != "epoch" and not m.startswith("val_"))
@@ -45,6 +53,8 @@ def plot_learning_curves(histories: dict, metrics=None):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
+    if note:
+        fig.suptitle(note, fontsize=8)
     return fig
 
 

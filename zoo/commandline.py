@@ -1,0 +1,139 @@
+"""The command line's training options, shared by `zoo train NAME` and `python -m recipes.NAME`.
+
+Parsing only: the options become keyword arguments of `zoo.train`. Parsing imports no TensorFlow,
+so that `--help` is instant.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import dataclasses
+import os
+import sys
+
+from zoo.errors import InvalidArgumentError, ZooError
+from zoo.models.compiling import LR_SCHEDULES, OPTIMIZERS
+from zoo.training.config import DISTRIBUTE, TrainConfig
+
+
+def _ema(text: str):
+    """--ema MOMENTUM, or none/off/0 to switch the average off."""
+    if text.strip().lower() in ("none", "off", "0", "0.0"):
+        return 0.0
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a momentum: give a number in (0, 1) such as 0.99, or none") from None
+
+
+def add_arguments(parser: argparse.ArgumentParser, recipe: TrainConfig | None = None):
+    """Every option defaults to None (= keep the recipe's value); with `recipe`, the help shows
+    the recipe's own values."""
+    def default(field):
+        return f" [recipe: {getattr(recipe, field)}]" if recipe is not None else ""
+
+    a = parser.add_argument
+    a("--dataset", help="train on another dataset or a folder (ucr:PATH, images:PATH, "
+                        "text:PATH); shapes and classes follow it" + default("dataset"))
+    a("--epochs", type=int, help="number of epochs" + default("epochs"))
+    a("--batch-size", type=int, help="mini-batch size" + default("batch_size"))
+    a("--learning-rate", type=float, help="initial learning rate" + default("learning_rate"))
+    a("--optimizer", choices=OPTIMIZERS, help="optimizer" + default("optimizer"))
+    a("--lr-schedule", choices=LR_SCHEDULES, help="learning-rate schedule" + default("lr_schedule"))
+    a("--ema", type=_ema, metavar="MOMENTUM|none",
+      help="evaluate and keep a moving average of the weights (e.g. 0.99; none: off)"
+           + default("ema"))
+    a("--augment", help="augmentation preset: none, light, standard" + default("augment"))
+    a("--patience", type=int, help="early-stopping patience in epochs (validation loss)"
+                                   + default("patience"))
+    a("--no-adapt", dest="adapt", action="store_false", default=None,
+      help="keep batch size and epochs as given on a small training split")
+    a("--subset", type=int, help="use at most this many examples per split (quick runs)")
+    a("--validation-fraction", type=float,
+      help="share of the training data held out (0: none)" + default("validation_fraction"))
+    a("--seed", type=int, help="global random seed" + default("seed"))
+    a("--mixed-precision", action="store_true", default=None, help="mixed precision policy")
+    a("--xla", dest="jit_compile", action="store_true", default=None,
+      help="compile with XLA (slower for small convnets on CPU: measure first)")
+    a("--distribute", choices=DISTRIBUTE,
+      help="tf.distribute strategy (multiworker reads TF_CONFIG)")
+    a("--set", dest="overrides", action="append", metavar="ARG=VALUE",
+      help="builder argument, e.g. --set dropout=0.5 --set filters=32 (repeatable)")
+    a("--data", dest="data_options", action="append", metavar="OPTION=VALUE",
+      help="zoo.data.load option, e.g. --data image_size=(64,64) --data sequence_length=300")
+    a("--cpu-devices", type=int,
+      help="split the CPU into N logical devices (to try --distribute mirrored without GPUs)")
+    a("--data-dir", help="folder of raw dataset files (default: $ZOO_DATA_DIR, then online)")
+    a("--output-dir", help="where run folders go (default: runs)")
+    a("--run-dir", help="an explicit run folder; an unfinished one is resumed")
+    a("--new-run", action="store_true", default=None,
+      help="start a new run even if an unfinished run of the same configuration exists")
+    a("--quiet", dest="verbose", action="store_const", const=2, default=None,
+      help="one line per epoch instead of a progress bar (the default when not on a terminal)")
+    return parser
+
+
+def parse_overrides(pairs, option="--set") -> dict:
+    """['dropout=0.5', 'head=sigmoid', 'filters=(32, 64)'] -> {'dropout': 0.5, ...}"""
+    out = {}
+    for pair in pairs or ():
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise InvalidArgumentError(f"{option} {pair!r} is invalid: write NAME=VALUE, e.g. "
+                                       f"{option} dropout=0.5.")
+        try:
+            out[key] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            out[key] = value  # a bare word such as head=sigmoid
+    return out
+
+
+def given_options(args: argparse.Namespace, recipe: TrainConfig) -> dict:
+    """The TrainConfig fields the command line set (builder and data options merged into the
+    recipe's own)."""
+    fields = {f.name for f in dataclasses.fields(TrainConfig)}
+    given = {k: v for k, v in vars(args).items() if v is not None and k in fields}
+    given.pop("model", None)
+    if "overrides" in given:
+        given["overrides"] = {**recipe.overrides, **parse_overrides(given["overrides"], "--set")}
+    if "data_options" in given:
+        given["data_options"] = {**recipe.data_options,
+                                 **parse_overrides(given["data_options"], "--data")}
+    return given
+
+
+def train_command(recipe: TrainConfig, args, experiment=None):
+    """Train `recipe` with the options of `args`: through zoo.train, or the recipe's own
+    experiment function (e.g. transfer against from scratch)."""
+    from zoo.training.train import train
+    options = given_options(args, recipe)
+    if experiment is not None:
+        return experiment(recipe.replace(**options), explicit=options)
+    return train(recipe, **options)
+
+
+def report_errors(prog: str, func, *args) -> int:
+    """Run func(*args): bad input is one line on stderr and exit status 2."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
+    try:
+        func(*args)
+    except ZooError as error:
+        print(f"{prog}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
+    return 0
+
+
+def run_recipe(recipe: TrainConfig, experiment=None, argv=None):
+    """`python -m recipes.NAME [options]`: parse the options, train, exit (2 on bad input)."""
+    prog = f"python -m recipes.{recipe.model}"
+    parser = add_arguments(argparse.ArgumentParser(prog=prog, description=recipe.summary()),
+                           recipe)
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    sys.exit(report_errors(prog, train_command, recipe, args, experiment))

@@ -1,0 +1,127 @@
+"""Fitting a recipe to the data it is given: the model's input shape, classes, head and vocabulary
+follow the dataset, and on a small training split the batch size and the epoch budget follow its
+size. Every change is returned as a note, printed by the run and kept in its config.json."""
+from __future__ import annotations
+
+import math
+
+from zoo.models import heads
+
+# Small data. At least this many optimizer steps per epoch: with 40 training series and batch 32
+# one epoch is one noisy step; a tenth of the split per batch, as the published 1D-ResNet recipe
+# (Wang et al. 2017; Fawaz et al. 2019) takes: int(min(n / 10, 16)).
+STEPS_PER_EPOCH = 10
+MIN_BATCH = 4
+# ... and at least this many optimizer steps in the whole run, in at most MAX_EPOCHS epochs.
+MIN_STEPS = 3000
+MAX_EPOCHS = 1000
+
+
+def batch_size(n_train: int, requested: int) -> int:
+    """The recipe's batch size, lowered so that an epoch makes STEPS_PER_EPOCH steps."""
+    if n_train >= STEPS_PER_EPOCH * requested:
+        return requested
+    return max(min(MIN_BATCH, requested), n_train // STEPS_PER_EPOCH)
+
+
+def epoch_budget(n_train: int, batch: int, epochs: int, patience: int | None):
+    """(epochs, patience): at least MIN_STEPS optimizer steps, at most MAX_EPOCHS epochs; the
+    patience grows in proportion, so that it covers the same share of the run."""
+    steps = math.ceil(n_train / batch)
+    if steps * epochs >= MIN_STEPS:
+        return epochs, patience
+    new = min(MAX_EPOCHS, max(epochs, math.ceil(MIN_STEPS / steps)))
+    if patience:
+        patience = max(patience, round(patience * new / epochs))
+    return new, patience
+
+
+def fit_budget(config, n_train: int, explicit=()) -> tuple[dict, list[str]]:
+    """Changes to `config`'s batch_size, epochs and patience for a training split of `n_train`
+    examples, leaving alone what the caller set explicitly; and one note per change."""
+    if not config.adapt:
+        return {}, []
+    changes, notes = {}, []
+    batch = config.batch_size
+    if "batch_size" not in explicit:
+        batch = batch_size(n_train, config.batch_size)
+        if batch != config.batch_size:
+            changes["batch_size"] = batch
+            notes.append(f"batch size {batch} instead of {config.batch_size}: {n_train} training "
+                         f"examples make {STEPS_PER_EPOCH} steps per epoch")
+    if "epochs" in explicit or config.subset is not None or config.phases:
+        return changes, notes
+    epochs, patience = epoch_budget(n_train, batch, config.epochs, config.patience)
+    if epochs != config.epochs:
+        changes["epochs"] = epochs
+        notes.append(f"{epochs} epochs instead of {config.epochs}: at least {MIN_STEPS} steps "
+                     "on a small training split")
+    if patience != config.patience and "patience" not in explicit:
+        changes["patience"] = patience
+        notes.append(f"early-stopping patience {patience} instead of {config.patience}")
+    return changes, notes
+
+
+def ema_momentum(momentum: float | None, total_steps: int) -> tuple[float | None, str | None]:
+    """The weight average's momentum, its horizon 1 / (1 - momentum) capped at a tenth of the
+    run's optimizer steps: with 0.99 (a 100-step horizon) a 15-step run would be judged on an
+    average of mostly untrained weights."""
+    if not momentum:
+        return momentum, None
+    capped = max(0.0, 1.0 - 10.0 / max(total_steps, 1))
+    if capped >= momentum:
+        return momentum, None
+    capped = round(capped, 4)
+    return capped, (f"weight-average momentum {capped} instead of {momentum}: its horizon is "
+                    f"capped at a tenth of the run's {total_steps} steps")
+
+
+def model_arguments(info, data_info, overrides: dict, vectorizer=None) -> tuple[dict, list[str]]:
+    """Builder arguments that make model `info` fit dataset `data_info`: input shape, number of
+    classes, head and vocabulary follow the data unless `overrides` sets them."""
+    valid = info.arguments
+    wanted = {}
+    if "input_shape" in valid:
+        wanted["input_shape"] = tuple(data_info.input_shape)
+    if "sequence_length" in valid and data_info.domain == "text":
+        wanted["sequence_length"] = int(data_info.input_shape[0])
+    if "vocab_size" in valid and vectorizer is not None:
+        wanted["vocab_size"] = int(vectorizer.vocabulary_size())
+    head = overrides.get("head", valid.get("head", "softmax"))
+    if "head" in valid and head == "sigmoid" and data_info.num_classes != 2:
+        wanted["head"] = head = "softmax"
+    if "num_classes" in valid and not (head == "sigmoid" and data_info.num_classes == 2):
+        wanted["num_classes"] = data_info.num_classes
+    changes, notes = {}, []
+    for key, value in wanted.items():
+        current = valid[key]
+        if key in overrides or _same(current, value):
+            continue
+        changes[key] = value
+        notes.append(f"{key}={value!r} (the model's default is {current!r}) to fit "
+                     f"{data_info.name}")
+    return {**overrides, **changes}, notes
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return tuple(a) == tuple(b)
+    return a == b
+
+
+def resize_hint(data_info, model_input_shape) -> str:
+    """What to pass when images do not fit a model that cannot take their size."""
+    model_shape = tuple(model_input_shape)
+    if data_info.domain == "image" and len(model_shape) == 3 and None not in model_shape[:2]:
+        height, width = model_shape[:2]
+        text = f" Resize the images with --data image_size=({height}, {width})"
+        if model_shape[-1] != data_info.input_shape[-1]:
+            text += (f"; the model also takes {model_shape[-1]} channels, the images have "
+                     f"{data_info.input_shape[-1]}")
+        return text + "."
+    return ""
+
+
+def head_of_builder(info) -> str:
+    default = {task: head for head, task in heads.TASK_OF_HEAD.items()}[info.task]
+    return info.arguments.get("head", default)

@@ -1,0 +1,68 @@
+"""Keras set up for a run: seed, precision policy, logical CPU devices and the distribution
+strategy (with which worker of a multi-worker run is the chief)."""
+from __future__ import annotations
+
+import dataclasses
+import os
+
+from zoo import distribute
+from zoo.errors import InvalidArgumentError, RunError
+
+# tf.distribute.MultiWorkerMirroredStrategy's class is named CollectiveAllReduceStrategy.
+STRATEGY_NAMES = {"mirrored": "MirroredStrategy", "multiworker": "MultiWorkerMirroredStrategy"}
+
+
+@dataclasses.dataclass
+class KerasSetup:
+    strategy: object
+    is_chief: bool = True
+    multi_worker_workaround: bool = False  # zoo.distribute's fix of keras-team/keras#20585
+
+
+def set_up(config) -> KerasSetup:
+    """Seed every generator, set the precision policy and make the strategy of `config`."""
+    import keras
+    if config.cpu_devices:
+        _split_cpu(config.cpu_devices)
+    keras.utils.set_random_seed(config.seed)
+    if config.mixed_precision:
+        keras.mixed_precision.set_global_policy("mixed_bfloat16" if not _has_gpu()
+                                                else "mixed_float16")
+    setup = KerasSetup(strategy=_strategy(config.distribute))
+    if config.distribute == "multiworker":
+        setup.multi_worker_workaround = distribute.install_multi_worker_fit_workaround()
+        setup.is_chief = distribute.is_chief(setup.strategy)
+    if config.distribute != "none":
+        print(f"Training with {STRATEGY_NAMES[config.distribute]} over "
+              f"{setup.strategy.num_replicas_in_sync} replicas"
+              + ("" if setup.is_chief else "; this worker is not the chief, which writes the "
+                 "outputs") + ".")
+    return setup
+
+
+def _has_gpu() -> bool:
+    import tensorflow as tf
+    return bool(tf.config.list_physical_devices("GPU"))
+
+
+def _split_cpu(n: int):
+    import tensorflow as tf
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    try:
+        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * n)
+    except RuntimeError:
+        raise RunError("--cpu-devices must be set before TensorFlow starts: run it in a fresh "
+                       "process.") from None
+
+
+def _strategy(kind: str):
+    import tensorflow as tf
+    if kind == "mirrored":
+        return tf.distribute.MirroredStrategy()
+    if kind == "multiworker":
+        if "TF_CONFIG" not in os.environ:
+            raise InvalidArgumentError(
+                "distribute='multiworker' needs the TF_CONFIG environment variable describing the "
+                "cluster and this worker's task (see tf.distribute.MultiWorkerMirroredStrategy).")
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    return tf.distribute.get_strategy()

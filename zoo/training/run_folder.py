@@ -1,0 +1,157 @@
+"""A run's folder: created or resumed, locked while in use, its status and configuration.
+
+Imports no Keras: the folder's rules (a finished run is never overwritten, an unfinished one with
+the same fingerprint is resumed, a run that fails before its first epoch leaves nothing behind)
+are tested in-process without training anything.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime
+import fcntl
+import shutil
+import time
+from pathlib import Path
+
+from zoo import files
+from zoo.errors import RunError
+
+WORKER_OUTPUTS = ".worker_outputs"
+
+
+def is_finished(path: Path) -> bool:
+    return (files.read_json(Path(path) / "status.json", {}) or {}).get("state") == "finished"
+
+
+def _make_dirs(path: Path) -> list[Path]:
+    """mkdir -p, returning the folders it created, deepest first."""
+    missing = [p for p in [path, *path.parents] if not p.exists()]
+    path.mkdir(parents=True, exist_ok=True)
+    return missing
+
+
+class RunFolder:
+    """runs/<model>/<time>/ (or an explicit folder): `RunFolder.open(...)`, then `with folder:`.
+
+    Example:
+        >>> folder = RunFolder.open("runs", "cnn_fashion", fingerprint="ab12")  # doctest: +SKIP
+        >>> with folder:                                                          # doctest: +SKIP
+        ...     folder.write_status("running")
+    """
+
+    def __init__(self, path: Path, created=()):
+        self.path = Path(path)
+        self.out = self.path  # where outputs go; another folder on a non-chief worker
+        self.created = list(created)  # the folders this run made, deepest first
+        self.resumed = (self.path / "status.json").exists()
+        self.status = files.read_json(self.path / "status.json", {}) or {}
+        self.status["wall_time_before_s"] = self.status.get("wall_time_s", 0.0)
+        self._started = time.perf_counter()
+        self._lock = None
+
+    @classmethod
+    def open(cls, output_dir, model: str, *, fingerprint: str, run_dir=None,
+             new_run: bool = False) -> "RunFolder":
+        """The explicit `run_dir` (refused if finished), else the newest unfinished run of the
+        same fingerprint under output_dir/model (unless new_run), else a new timestamped one."""
+        if run_dir:
+            path = Path(run_dir)
+            if is_finished(path):
+                raise RunError(f"{path} holds a finished run: nothing there is overwritten. "
+                               "Pass another --run-dir, or none for a new folder.")
+            return cls(path, _make_dirs(path))
+        parent = Path(output_dir) / model
+        match = None if new_run else _unfinished_match(parent, fingerprint)
+        if match is not None:
+            return cls(match)
+        return cls(*_new_run_dir(parent))
+
+    @property
+    def epochs_done(self) -> int:
+        return int(self.status.get("epochs_done", 0) or 0)
+
+    def __enter__(self):
+        self._lock = open(self.path / ".lock", "w")
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock.close()
+            raise RunError(f"Another process is training in {self.path}; wait for it to end or "
+                           "use another --run-dir.") from None
+        return self
+
+    def __exit__(self, kind, error, tb):
+        if self.out != self.path:
+            shutil.rmtree(self.out, ignore_errors=True)
+        if kind is not None and self.created and not self.epochs_done:
+            # Failed before its first epoch (bad data, a model that does not fit...): nothing
+            # worth keeping, so leave no folder behind.
+            self._release()
+            self.remove()
+            return False
+        if kind is not None and self.status.get("state") == "running":
+            state = "interrupted" if issubclass(kind, KeyboardInterrupt) else "failed"
+            try:
+                self.write_status(state, error=f"{kind.__name__}: {error}")
+            except (OSError, RunError):
+                pass  # e.g. a full disk: status.json keeps its last good content
+        self._release()
+        return False
+
+    def remove(self):
+        """Delete the folder and the empty parents this run created."""
+        shutil.rmtree(self.path, ignore_errors=True)
+        for folder in self.created[1:]:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only if empty: another run may be there
+
+    def _release(self):
+        if self._lock is not None:
+            fcntl.flock(self._lock, fcntl.LOCK_UN)
+            self._lock.close()
+            self._lock = None
+
+    def use_worker_outputs(self):
+        """On a non-chief worker: outputs go to a scratch folder deleted at the end."""
+        self.out = self.path / WORKER_OUTPUTS
+        shutil.rmtree(self.out, ignore_errors=True)  # left by a killed run
+        self.out.mkdir()
+
+    def write_config(self, data: dict):
+        files.write_json(self.path / "config.json", data)
+
+    def read_config(self) -> dict:
+        return files.read_json(self.path / "config.json", {}) or {}
+
+    def write_status(self, state: str, **extra):
+        elapsed = time.perf_counter() - self._started
+        self.status.update(state=state, updated=datetime.datetime.now().isoformat(), **extra)
+        self.status["wall_time_s"] = round(self.status.get("wall_time_before_s", 0.0) + elapsed, 2)
+        files.write_json(self.path / "status.json", self.status)
+
+    def epoch_done(self, epoch: int):
+        self.status["epochs_done"] = epoch
+        self.write_status("running")
+
+
+def _new_run_dir(parent: Path) -> tuple[Path, list[Path]]:
+    created = _make_dirs(parent)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for n in range(1000):
+        path = parent / (stamp if n == 0 else f"{stamp}-{n}")
+        try:
+            path.mkdir()  # exclusive: two runs started in the same second get two folders
+            return path, [path, *created]
+        except FileExistsError:
+            continue
+    raise RunError(f"Could not create a new run folder in {parent}.")
+
+
+def _unfinished_match(parent: Path, fingerprint: str) -> Path | None:
+    if not parent.is_dir():
+        return None
+    for path in sorted(parent.iterdir(), reverse=True):
+        saved = files.read_json(path / "config.json") if path.is_dir() else None
+        if saved and not is_finished(path) and saved.get("fingerprint") == fingerprint:
+            return path
+    return None

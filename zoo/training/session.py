@@ -1,0 +1,42 @@
+"""`open_run`: a run's folder locked, Keras set up, and its trainer, for the length of a `with`."""
+from __future__ import annotations
+
+import contextlib
+import sys
+
+from zoo.training import keras_setup
+from zoo.training.config import TrainConfig
+from zoo.training.run_folder import RunFolder
+from zoo.training.trainer import Trainer
+
+
+@contextlib.contextmanager
+def open_run(config: TrainConfig, *, explicit=()):
+    """Open (or resume) the run folder of `config` and yield its Trainer.
+
+    A run that fails before its first epoch leaves no folder; one that fails later is marked
+    failed and resumed by the same call. `explicit`: the options the caller set itself, which
+    the trainer never adapts to the data.
+
+    Example:
+        >>> with open_run(RECIPE.replace(epochs=2)) as run:   # doctest: +SKIP
+        ...     splits = run.load_data()
+        ...     model = run.build(splits)
+        ...     run.fit_phases(model, splits)
+        ...     result = run.evaluate(model, splits)
+    """
+    config = config.validate()
+    folder = RunFolder.open(config.output_dir, config.model, fingerprint=config.fingerprint(),
+                            run_dir=config.run_dir, new_run=config.new_run)
+    with folder:
+        if not folder.resumed:
+            folder.write_config({**config.as_dict(), "fingerprint": config.fingerprint(),
+                                 "command": sys.argv})
+        setup = keras_setup.set_up(config)
+        if not setup.is_chief:
+            folder.use_worker_outputs()
+        if not folder.resumed:
+            from zoo.training.outputs import library_versions
+            folder.write_config({**folder.read_config(), "versions": library_versions()})
+        folder.write_status("running")
+        yield Trainer(config, folder, setup, explicit=explicit)

@@ -1,0 +1,252 @@
+"""The trainer of one run: data, model, compile, fit and the test evaluation, in its folder.
+
+`zoo.train` drives it for one-phase recipes and recipes written as phases; a recipe that needs
+more (the transfer recipe's comparison) opens a run with `zoo.training.open_run` and calls these
+steps itself.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import sys
+from pathlib import Path
+
+from zoo import distribute, files, registry
+from zoo.errors import DataError, RunError
+from zoo.training import adapt
+from zoo.training.config import TrainConfig, phase_epochs
+
+
+@dataclasses.dataclass
+class RunResult:
+    """What a finished run gives back: its folder, test metrics and history (also `result[key]`
+    for the keys of its metrics.json)."""
+    run_dir: Path
+    test: dict
+    history: dict
+    metrics: dict
+    config: TrainConfig
+
+    def __getitem__(self, key):
+        return self.metrics[key]
+
+
+class Trainer:
+    def __init__(self, config: TrainConfig, folder, setup, *, explicit=()):
+        self.config, self.folder, self.setup = config, folder, setup
+        self.explicit = set(explicit)  # options the caller set: never adapted
+        self.info = registry.get(config.model)
+        self.splits = None
+        self.head = None
+        self.notes: list[str] = []
+        self._early_stopping = None
+
+    # -- data ---------------------------------------------------------------------------------
+    def load_data(self, data=None):
+        """The run's splits: `data` as given (a zoo.data.Splits), else zoo.data.load of the
+        config's dataset; on a small training split, loaded again with the adapted batch size."""
+        if data is not None:
+            self.splits = data
+            return data
+        c = self.config
+        splits = self._load(c)
+        changes, notes = adapt.fit_budget(c, splits.sizes["train"], self.explicit)
+        if changes:
+            self.config = c = c.replace(**changes)
+            self.notes += notes
+            if "batch_size" in changes:
+                splits = self._load(c)
+        if splits.validation is None:
+            self.notes.append("no validation split (validation_fraction=0): early stopping and "
+                              "the best checkpoint follow the training loss")
+        self.splits = splits
+        return splits
+
+    def _load(self, c):
+        import zoo.data
+        return zoo.data.load(c.dataset or self.info.dataset, data_dir=c.data_dir,
+                             batch_size=c.batch_size, validation_fraction=c.validation_fraction,
+                             subset=c.subset, seed=c.seed, augment=c.augment, **c.data_options)
+
+    # -- model --------------------------------------------------------------------------------
+    def build(self, splits=None, **overrides):
+        """zoo's builder under the strategy, fitted to the data, refused if it cannot fit."""
+        import zoo.data
+        from zoo.models import factory, heads
+        splits = splits or self.splits
+        overrides = {**self.config.overrides, **overrides}
+        if splits is not None and getattr(splits, "info", None) is not None:
+            overrides, notes = adapt.model_arguments(self.info, splits.info, overrides,
+                                                     splits.vectorizer)
+            self.notes += notes
+        self._announce()
+        with self.setup.strategy.scope():
+            model = factory.build_model(self.config.model, **overrides)
+            self.head = heads.head_of(model)
+            if splits is not None and getattr(splits, "info", None) is not None:
+                try:
+                    zoo.data.check_fits(splits.info, tuple(model.input_shape[1:]),
+                                        model.output_shape[-1], self.head)
+                except DataError as error:
+                    raise DataError(str(error) + adapt.resize_hint(
+                        splits.info, model.input_shape[1:])) from None
+            self.compile(model)
+        return model
+
+    def compile(self, model, *, learning_rate=None, optimizer=None, epochs=None):
+        """(Re)compile with the run's optimizer, schedule over its steps, average, loss, metrics."""
+        from zoo.models.compiling import compile_model
+        c = self.config
+        steps = (epochs or c.epochs) * _cardinality(self.splits.train) if self.splits else None
+        ema, note = adapt.ema_momentum(c.ema, steps or 0) if steps else (c.ema, None)
+        if note and note not in self.notes:
+            self.notes.append(note)
+            print(f"  {note}")
+        with self.setup.strategy.scope():
+            compile_model(model, optimizer=optimizer or c.optimizer,
+                          learning_rate=learning_rate or c.learning_rate,
+                          lr_schedule=c.lr_schedule, decay_steps=steps, ema=ema,
+                          jit_compile=c.jit_compile)
+        return model
+
+    def _announce(self):
+        c = self.config
+        if self.folder.resumed:
+            print(f"Resuming the unfinished run in {self.folder.path} "
+                  f"({self.folder.epochs_done} epochs done).")
+        else:
+            saved = self.folder.read_config()
+            self.folder.write_config({**saved, **c.as_dict(), "adapted": self.notes})
+        data = _dataset_name(self.splits, c.dataset or self.info.dataset)
+        print(f"{c.model} on {data}: {c.summary()}.")
+        for note in self.notes:
+            print(f"  adapted: {note}")
+
+    # -- train --------------------------------------------------------------------------------
+    @property
+    def monitor(self) -> str:
+        return "val_loss" if self.splits is None or self.splits.validation is not None else "loss"
+
+    def callbacks(self, extra=(), phase="train", epochs=None):
+        from zoo.training.callbacks import run_callbacks
+        c = self.config
+        out = run_callbacks(self.folder, phase=phase, monitor=self.monitor, ema=bool(c.ema),
+                            patience=c.patience, extra=extra,
+                            epoch_lines=(epochs or c.epochs) if self._lines else None)
+        self._early_stopping = next((cb for cb in out if hasattr(cb, "best_epoch")), None)
+        return out
+
+    def fit(self, model, splits=None, *, epochs=None, initial_epoch=0, phase="train",
+            callbacks=()):
+        """model.fit with the run's callbacks. A run in several phases calls fit once per phase,
+        numbering epochs on with initial_epoch."""
+        from zoo.training.callbacks import backed_up_epoch, repair_backup, trim_history
+        splits = splits or self.splits
+        repair_backup(self.folder.path / "backup")
+        trim_history(self.folder.out / "history.csv", self.folder.path / "backup")
+        if self.config.distribute == "multiworker":
+            epoch = backed_up_epoch(self.folder.path / "backup" / phase)
+            if not distribute.resume_epochs_agree(self.setup.strategy, epoch):
+                raise RunError(
+                    f"The workers of this run would resume {phase} from different epochs (this "
+                    f"one from {epoch}): a kill fell between their end-of-epoch backups. Delete "
+                    "the backup/ folder in every worker's run folder and run the same commands "
+                    "again: training starts over.")
+        try:
+            history = model.fit(splits.train, validation_data=splits.validation,
+                                epochs=epochs or self.config.epochs, initial_epoch=initial_epoch,
+                                callbacks=self.callbacks(callbacks, phase, epochs),
+                                # The pipelines shuffle; Keras warns unless shuffle=False.
+                                verbose=0 if self._lines else self._verbose, shuffle=False)
+        except ValueError as error:
+            if self.config.distribute != "multiworker" or self.setup.multi_worker_workaround:
+                raise
+            raise distribute.unsupported_error(error) from None
+        except Exception as error:  # re-raised as it is unless the disk is full
+            if not files.disk_full(error):
+                raise
+            raise RunError(
+                f"The disk is full: training of {self.config.model} stopped while writing to "
+                f"{self.folder.path}. The last good checkpoint (best.keras) and backup are "
+                "intact: free some space and run the same command again to resume.") from None
+        if model.stop_training and _nan_in(history):
+            self.folder.write_status("failed", error="the loss became NaN: lower the learning rate")
+            raise RunError(f"Training of {self.config.model} diverged (NaN loss); the run in "
+                           f"{self.folder.path} is marked failed. Lower --learning-rate and run "
+                           "again.")
+        return history
+
+    def fit_phases(self, model, splits=None, *, callbacks=()):
+        """Every phase of the config in turn (one phase over all epochs when it has none)."""
+        from zoo.models.transfer import unfreeze_top
+        for phase, start, end in phase_epochs(self.config.phases, self.config.epochs):
+            if phase is not None and start > 0:
+                if phase.unfreeze_top:
+                    unfreeze_top(model, phase.unfreeze_top)
+                self.compile(model, learning_rate=phase.learning_rate, epochs=end - start)
+            self.fit(model, splits, epochs=end, initial_epoch=start,
+                     phase=phase.name if phase else "train", callbacks=callbacks)
+        return model
+
+    @property
+    def _verbose(self):
+        """Keras' verbose: 1 (a bar) on a terminal, else 2 (lines), unless the config says."""
+        if self.config.verbose != "auto":
+            return self.config.verbose
+        return 1 if sys.stdout.isatty() else 2
+
+    @property
+    def _lines(self) -> bool:
+        return self._verbose == 2  # written by EpochLine: one line per epoch
+
+    # -- evaluate -----------------------------------------------------------------------------
+    def evaluate(self, model, splits=None, *, plots=True) -> RunResult:
+        """Test metrics once, the final model, metrics.json, plots; then the run is finished."""
+        from zoo.reports import curves
+        from zoo.training import outputs
+        splits = splits or self.splits
+        test = model.evaluate(splits.test, return_dict=True, verbose=0)
+        test = {k: float(v) for k, v in test.items()}
+        files.save_model(model, self.folder.out / "model.keras")
+        epochs_done = self.folder.epochs_done
+        self.folder.write_status("running")
+        best_epoch = self._best_epoch(epochs_done)
+        metrics = {"model": self.config.model, "dataset": _dataset_name(splits, None), "test": test,
+                   "epochs": epochs_done, "weights_of_epoch": best_epoch,
+                   "wall_time_s": self.folder.status["wall_time_s"],
+                   "test_examples": splits.sizes.get("test"), "machine": outputs.machine(),
+                   "adapted": self.notes, "run_dir": str(self.folder.path),
+                   "model_file": str(self.folder.path / "model.keras")}
+        files.write_json(self.folder.out / "metrics.json", metrics)
+        if plots:
+            outputs.write_plots(self.folder.out, model, splits, self.head, self.config.model,
+                                averaged=bool(self.config.ema))
+        self.folder.write_status("finished")
+        weights = f" (weights of epoch {best_epoch})" if best_epoch != epochs_done else ""
+        print(f"{self.config.model}: test " + ", ".join(f"{k} {v:.4f}" for k, v in test.items())
+              + f" after {epochs_done} epochs{weights}, {self.folder.status['wall_time_s']:.0f} s"
+              + " -> " + (str(self.folder.path) if self.setup.is_chief
+                          else "the chief's run folder"))
+        history = curves.read_history(self.folder.out) if self.setup.is_chief else {}
+        return RunResult(run_dir=self.folder.path, test=test, history=history, metrics=metrics,
+                         config=self.config)
+
+    def _best_epoch(self, epochs_done: int) -> int:
+        stopper = self._early_stopping
+        if stopper is None or stopper.best_epoch is None or stopper.best_weights is None:
+            return epochs_done
+        return int(stopper.best_epoch) + 1
+
+
+def _dataset_name(splits, default):
+    info = getattr(splits, "info", None)
+    return info.name if info is not None else (default or "data given in memory")
+
+
+def _cardinality(dataset) -> int:
+    n = int(dataset.cardinality())
+    return n if n > 0 else 1
+
+
+def _nan_in(history) -> bool:
+    return any(not math.isfinite(v) for v in history.history.get("loss", [0.0]))
