@@ -11,22 +11,28 @@ the goal's figure. The whole wall time of each (the peer's fit and evaluation, o
 start to plots) and our final accuracy are reported beside it.
 
 Both arms run for each of --seeds seeds (the same seed for both); the figures are ratios of the
-means over the seeds, with each seed's beside them.
+means over the seeds, with each seed's beside them. --subset, --peer-epochs and --epochs shrink
+both arms for a smoke run (run_all.py --quick); their figures then mean nothing.
 
-    python benchmarks/peer_mnist.py [--seeds 3]
+    python benchmarks/peer_mnist.py [--seeds 3] [--subset N] [--peer-epochs 15] [--epochs N]
 Goal: ours reaches the peer's test accuracy in at most 0.7x the peer's wall time.
 """
 import argparse
 import dataclasses
 import json
 import statistics
+import sys
 import time
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script, python benchmarks/NAME.py: import from the root
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import keras
 
+import zoo
 import zoo.data
 from benchmarks.timing import TimeToAccuracy, timed_recipe
-from recipes import cnn_mnist
 from zoo.models.compiling import compile_model
 
 PEER_EPOCHS = 15
@@ -45,14 +51,14 @@ def peer_model():
     return keras.Model(inputs, outputs)
 
 
-def run_peer(seed):
+def run_peer(seed, epochs=PEER_EPOCHS, subset=None):
     keras.utils.set_random_seed(seed)
-    splits = zoo.data.load("mnist", batch_size=128, seed=seed)
+    splits = zoo.data.load("mnist", batch_size=128, seed=seed, subset=subset)
     timer = TimeToAccuracy(splits.test, target=2.0)  # never reached: it only takes accuracies
     start = time.perf_counter()
     model = peer_model()
     compile_model(model, optimizer="adam", learning_rate=1e-3)  # Keras' Adam default, as there
-    model.fit(splits.train, validation_data=splits.validation, epochs=PEER_EPOCHS, verbose=2,
+    model.fit(splits.train, validation_data=splits.validation, epochs=epochs, verbose=2,
               callbacks=[timer])
     accuracy = model.evaluate(splits.test, verbose=0, return_dict=True)["accuracy"]
     wall = time.perf_counter() - start - timer.evaluation_seconds
@@ -60,9 +66,12 @@ def run_peer(seed):
             "wall_time_s": round(wall, 1), "accuracies": timer.accuracies}
 
 
-def run_ours(target, seed):
+def run_ours(target, seed, epochs=None, subset=None):
     """recipes/cnn_mnist.py's steps, with the test accuracy taken after each epoch."""
-    metrics, timer, wall = timed_recipe(dataclasses.replace(cnn_mnist.RECIPE, seed=seed), target)
+    recipe = zoo.recipe("cnn_mnist")
+    config = dataclasses.replace(recipe, seed=seed, subset=subset,
+                                 epochs=epochs or recipe.epochs)
+    metrics, timer, wall = timed_recipe(config, target)
     return {"test_accuracy": metrics["test"]["accuracy"], "epochs": metrics["epochs"],
             "reached_at_s": timer.reached_at and round(timer.reached_at[0], 1),
             "reached_at_epoch": timer.reached_at and timer.reached_at[1],
@@ -70,9 +79,9 @@ def run_ours(target, seed):
             "accuracies": timer.accuracies}
 
 
-def one_seed(seed) -> dict:
-    peer = run_peer(seed)
-    ours = run_ours(peer["test_accuracy"], seed)
+def one_seed(seed, peer_epochs=PEER_EPOCHS, epochs=None, subset=None) -> dict:
+    peer = run_peer(seed, peer_epochs, subset)
+    ours = run_ours(peer["test_accuracy"], seed, epochs, subset)
     reached = ours["reached_at_s"] is not None
     when = (f"at epoch {ours['reached_at_epoch']}, after {ours['reached_at_s']} s of training"
             if reached else "never")
@@ -87,15 +96,22 @@ def one_seed(seed) -> dict:
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3, help="seeds 0, 1, ... for both arms")
+    parser.add_argument("--subset", type=int, default=None,
+                        help="at most N images in each split, both arms (default: all)")
+    parser.add_argument("--peer-epochs", type=int, default=PEER_EPOCHS,
+                        help=f"the peer's epochs (default: its own {PEER_EPOCHS})")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="the cnn_mnist recipe's epochs (default: the recipe's)")
     args = parser.parse_args(argv)
     zoo.data.load("mnist")  # decode and cache once, outside both clocks
-    runs = [one_seed(seed) for seed in range(args.seeds)]
+    runs = [one_seed(seed, args.peer_epochs, args.epochs, args.subset)
+            for seed in range(args.seeds)]
 
     def mean(arm, key):
         return statistics.mean(r[arm][key] for r in runs)
 
     reached = all(r["accuracy_reached"] for r in runs)
-    result = {"peer": f"keras.io simple convnet, {PEER_EPOCHS} epochs", "runs": runs,
+    result = {"peer": f"keras.io simple convnet, {args.peer_epochs} epochs", "runs": runs,
               "accuracy_reached": reached,
               "time_ratio": round(mean("cnn_mnist recipe", "reached_at_s")
                                   / mean("peer", "training_s"), 3) if reached else None,

@@ -1,6 +1,6 @@
 """Does the input pipeline keep up with training? cnn_fashion with the "standard" augmentation.
 
-    ZOO_DATA_DIR=../shared/data python benchmarks/pipeline_throughput.py [--steps 100]
+    ZOO_DATA_DIR=../shared/data python benchmarks/pipeline_throughput.py [--steps 100] [--subset N]
 
 Measures training examples per second
   (a) fed by zoo.data's pipeline (augmentation in tf.data, on training batches), and
@@ -11,7 +11,9 @@ Measures training examples per second
 and the pipeline's own throughput with no model. Each rate is taken in steady state, between batch
 `--warmup` and batch `--warmup + --steps` of one fit call, so graph tracing and the first fill of
 the shuffle buffer are not counted. The measurements take turns, `--repeats` times, and the best
-of each is reported: on a shared machine, other load only ever slows a run down.
+of each is reported: on a shared machine, other load only ever slows a run down. --subset reads
+only N training images: with a few --steps, a smoke run (run_all.py --quick) whose figures mean
+nothing.
 Goal: (a)/(b) >= 0.95.
 """
 from __future__ import annotations
@@ -82,18 +84,20 @@ def main(argv=None):
     parser.add_argument("--warmup", type=int, default=20, help="untimed batches first")
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--data-dir", default=None, help="data folder (default: $ZOO_DATA_DIR)")
+    parser.add_argument("--subset", type=int, default=None,
+                        help="at most N images in each split (default: all)")
     args = parser.parse_args(argv)
     batch = args.batch_size
     needed = (args.warmup + args.steps) * batch
     splits = zoo.data.load("fashion_mnist", data_dir=args.data_dir, batch_size=batch,
-                           augment="standard", seed=0)
+                           augment="standard", seed=0, subset=args.subset)
     if splits.sizes["train"] < needed:
         raise SystemExit(f"--warmup + --steps need {needed} training examples per epoch; "
                          f"fashion_mnist has {splits.sizes['train']}.")
     timed = (args.warmup, args.steps, batch)
 
     x, y = next(iter(zoo.data.load("fashion_mnist", data_dir=args.data_dir, batch_size=batch,
-                                   seed=0).train))
+                                   seed=0, subset=args.subset).train))
     augmentation = zoo.data.augmentation("standard", "fashion_mnist", seed=0)
     runs = {
         "piped": (model_with(), splits.train),

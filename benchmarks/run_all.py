@@ -1,11 +1,19 @@
 """Run every benchmark of the project in one command and write one report.
 
-    python benchmarks/run_all.py [--only NAME ...] [--quick]
+    python benchmarks/run_all.py [--only NAME ...] [--quick] [--out DIR]
 
 Each benchmark runs in its own process (fresh Keras state) and returns its figures; every figure
 is a ratio or is measured side by side in the same run, so that it holds on a noisy machine. The
-report goes to benchmarks/results.json and benchmarks/RESULTS.md, with the machine it ran on; with
---only, the other benchmarks keep their last figures (each row says when it was measured).
+report goes to benchmarks/results.json and benchmarks/RESULTS.md (or results.json and RESULTS.md
+in --out DIR, with the search folders of the strategy comparison in DIR/runs), with the machine
+it ran on; with --only, the other benchmarks keep their last figures in that report (each row says
+when it was measured).
+
+--quick is a smoke run of every benchmark's whole code path on tiny budgets (a few thousand
+images, one epoch, a few steps, trials and seeds, a 3-point grid; about 3 minutes on 2 CPU
+cores): its figures mean nothing, and its report says so. It is written to --out DIR, by default
+benchmarks/out/ (ignored by git), never over the measured figures in benchmarks/. The exit status
+is 1 when a benchmark failed.
 """
 import argparse
 import datetime
@@ -14,23 +22,27 @@ import os
 import platform
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from zoo import files
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parent
+QUICK_OUT = HERE / "out"
 
 # name -> (arguments, arguments with --quick, the summary rows of its result)
 BENCHMARKS = {
-    "startup": ([], ["--repeats", "3"], lambda r: [
+    "startup": ([], ["--repeats", "1"], lambda r: [
         ("zoo --help / list / info: median seconds",
          " / ".join(str(r["median_seconds"][k]) for k in ("zoo --help", "zoo list",
                                                           "zoo info cnn_fashion")),
          "< 1 s each", r["all_under_1_s"])]),
-    "pipeline_throughput": ([], ["--steps", "40", "--repeats", "2"], lambda r: [
+    "pipeline_throughput": ([], ["--subset", "2048", "--warmup", "2", "--steps", "5",
+                                 "--repeats", "1"], lambda r: [
         ("cnn_fashion training fed by the pipeline / from memory", r["ratio_piped_to_in_memory"],
          ">= 0.95", r["ratio_piped_to_in_memory"] >= 0.95)]),
-    "peer_mnist": ([], ["--seeds", "1"], lambda r: [
+    "peer_mnist": ([], ["--seeds", "1", "--subset", "2048", "--peer-epochs", "1",
+                        "--epochs", "1"], lambda r: [
         (f"cnn_mnist recipe's time to the peer's test accuracy / the peer's training time "
          f"(mean of {len(r['runs'])} seeds)", r["time_ratio"] or "not reached", "<= 0.7",
          r["accuracy_reached"] and r["time_ratio"] <= 0.7),
@@ -39,16 +51,19 @@ BENCHMARKS = {
          r["wall_time_ratio"], "", ""),
         ("  mean final test accuracy: ours, peer", f"{r['test_accuracy']['ours']:.4f}, "
          f"{r['test_accuracy']['peer']:.4f}", "ours >= peer", r["final_accuracy_reached"])]),
-    "time_to_accuracy": ([], ["--max-epochs", "12", "--seeds", "1"], lambda r: [
+    "time_to_accuracy": ([], ["--seeds", "1", "--subset", "2048", "--max-epochs", "1",
+                              "--epochs", "1"], lambda r: [
         (f"cnn_fashion time to 0.91: recipe / plain settings (mean of {len(r['runs'])} seeds)",
          r.get("ratio", "not reached"), "<= 0.5", r.get("ratio", 9) <= 0.5),
         ("  per seed", ", ".join(map(str, r.get("ratios", []))), "", "")]),
-    "tuner_overhead": ([], ["--trials", "4", "--repeats", "1", "--memory-trials", "6",
-                            "--subset", "8192"], lambda r: [
+    "tuner_overhead": ([], ["--trials", "2", "--epochs", "1", "--repeats", "1",
+                            "--memory-trials", "3", "--subset", "1024"], lambda r: [
         ("search of N trials / the same N trainings", r["ratio"], "<= 1.10", r["ratio"] <= 1.10),
         ("  the tuner's overhead per trial (s)", r["overhead_s_per_trial"], "", ""),
         ("memory growth per trial (MiB)", r["rss_growth_mib_per_trial"], "about 0", "")]),
-    "strategy_efficiency": ([], ["--replays", "10"], lambda r: [
+    "strategy_efficiency": ([], ["--subset", "512", "--epochs", "1", "--replays", "2",
+                                 "--set", "filters=8", "--set", "dropout=0.0",
+                                 "--set", "learning_rate=1e-3,3e-3,1e-2"], lambda r: [
         (f"trials to within 0.5 points of the grid's best ({r['grid_trials']}-point grid, "
          f"the others {r['budget']} trials)",
          ", ".join(f"{k} {v or 'not reached'}" for k, v in r["trials_to_reach"].items()),
@@ -58,7 +73,12 @@ BENCHMARKS = {
          round(r["replays"]["bayesian"]["mean"] / r["grid_trials"], 2), "<= 0.33",
          r["replays"]["bayesian"]["mean"] / r["grid_trials"] <= 1 / 3)]),
 }
+# Benchmarks that write folders of their own: where, when the report does not go to benchmarks/.
+OUTPUT_DIR_OPTION = {"strategy_efficiency": "--output-dir"}
 MARKER = "BENCHMARK-RESULT "
+QUICK_NOTE = ("A quick smoke run (`--quick`): every benchmark's code path on tiny budgets. Its "
+              "figures mean nothing and no goal is judged; the measured figures are in "
+              "benchmarks/RESULTS.md.")
 
 
 def run_one(name, argv):
@@ -79,43 +99,85 @@ def run_one(name, argv):
 
 
 def markdown(report) -> str:
-    out = [f"# Benchmark results\n\nOn {report['machine']}, by `python benchmarks/run_all.py`."
-           " The machine was shared with other jobs: figures are ratios or side-by-side runs.\n",
-           "| benchmark | figure | value | goal | met | measured |", "|---|---|---|---|---|---|"]
+    quick = report.get("quick")
+    if quick:
+        out = [f"# Benchmark results: QUICK SMOKE RUN, NOT MEASUREMENTS\n\n{QUICK_NOTE}\n\n"
+               f"On {report['machine']}, by `python benchmarks/run_all.py --quick`.\n"]
+    else:
+        out = [f"# Benchmark results\n\nOn {report['machine']}, by `python benchmarks/run_all.py`."
+               " The machine was shared with other jobs: figures are ratios or side-by-side "
+               "runs.\n"]
+    out += ["| benchmark | figure | value | goal | met | measured |", "|---|---|---|---|---|---|"]
     for name, rows in report["summary"].items():
         for figure, value, goal, met in rows:
-            mark = "" if met == "" else ("yes" if met else "no")
+            mark = "" if met == "" or (quick and figure != "failed") else ("yes" if met else "no")
             out.append(f"| {name} | {figure} | {value} | {goal} | {mark} | "
                        f"{report['measured'].get(name, '')} |")
+    if quick and report.get("seconds"):
+        out.append("\nWall time of each benchmark's process (s): " + ", ".join(
+            f"{name} {seconds}" for name, seconds in report["seconds"].items())
+            + f"; {sum(report['seconds'].values()):.0f} s in all.")
     return "\n".join(out) + "\n"
+
+
+def output_folder(parser, args) -> Path:
+    """Where the report goes: --out, else benchmarks/ (a quick run: benchmarks/out/)."""
+    out = Path(args.out).resolve() if args.out else (QUICK_OUT if args.quick else HERE)
+    if args.quick and out == HERE:
+        parser.error("a --quick run's figures mean nothing: it does not write over the measured "
+                     "figures in benchmarks/; give another --out DIR")
+    return out
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", choices=list(BENCHMARKS))
-    parser.add_argument("--quick", action="store_true", help="smaller budgets, for a smoke run")
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run of every benchmark on tiny budgets (about 3 minutes); "
+                             "its figures mean nothing")
+    parser.add_argument("--out", metavar="DIR",
+                        help="write results.json and RESULTS.md there (default: benchmarks/, "
+                             "with --quick benchmarks/out/)")
     args = parser.parse_args(argv)
+    out = output_folder(parser, args)
     from zoo.training.outputs import machine as machine_description
-    report = files.read_json(HERE / "results.json", None) or {"results": {}, "summary": {},
-                                                              "measured": {}}
+    # With --only, the other rows come from the last report in the same folder, of the same kind:
+    # a quick run's rows never mix with measured ones.
+    report = files.read_json(out / "results.json", None)
+    if not report or bool(report.get("quick")) != args.quick:
+        report = {"results": {}, "summary": {}, "measured": {}}
     report.update(date=datetime.datetime.now().isoformat(timespec="minutes"),
                   machine=f"{machine_description()}, Python {platform.python_version()}",
                   quick=args.quick)
+    report.setdefault("seconds", {})
+    if args.quick:
+        report["note"] = QUICK_NOTE
+    failed = []
     for name in args.only or BENCHMARKS:
         full, quick, summarise = BENCHMARKS[name]
+        argv = list(quick if args.quick else full)
+        if name in OUTPUT_DIR_OPTION and out != HERE:
+            argv += [OUTPUT_DIR_OPTION[name], str(out / "runs")]
         print(f"=== {name}", flush=True)
-        result = run_one(name, quick if args.quick else full)
+        start = time.perf_counter()
+        result = run_one(name, argv)
+        report["seconds"][name] = round(time.perf_counter() - start, 1)
         report["results"][name] = result
         report["measured"][name] = report["date"] + (" (quick)" if args.quick else "")
         try:
             report["summary"][name] = [list(row) for row in summarise(result)]
         except (KeyError, TypeError) as error:
             report["summary"][name] = [["failed", result.get("error", repr(error)), "", False]]
-    files.write_json(HERE / "results.json", report)
-    files.write_text(HERE / "RESULTS.md", markdown(report))
+        if "error" in result or report["summary"][name][0][0] == "failed":
+            failed.append(name)
+    report["failed"] = failed
+    files.write_json(out / "results.json", report)
+    files.write_text(out / "RESULTS.md", markdown(report))
     print(markdown(report))
+    print(f"report: {out / 'results.json'}, {out / 'RESULTS.md'}"
+          + (f"; failed: {', '.join(failed)}" if failed else ""))
     return report
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(1 if main()["failed"] else 0)

@@ -3,6 +3,7 @@
 affordable on a CPU.
 
     ZOO_DATA_DIR=../shared/data python benchmarks/strategy_efficiency.py [--subset N] [--epochs N]
+        [--replays N] [--set NAME=V1,V2 ...] [--output-dir runs]
 
 tuning.compare runs the full grid, whose best validation accuracy is the reference, and random,
 Bayesian and Hyperband search on the same space and data with a third of the grid's trials, the
@@ -16,6 +17,8 @@ One run per strategy says little: a random first draw can land on a good point. 
 configuration's score is the same wherever it is tried, random and Bayesian search are then
 replayed over --replays seeds with the grid's scores looked up instead of trained (their oracles,
 unchanged, with the grid's whole budget), which gives their typical number of trials.
+`--set filters=8 --set learning_rate=1e-3,1e-2` narrows the grid (as `zoo tune --set` does), for a
+smoke run (run_all.py --quick) whose figures mean nothing.
 Goal: Bayesian needs at most a third of the grid's trials.
 """
 from __future__ import annotations
@@ -59,15 +62,16 @@ def arrays(subset, seed):
                  for split in (splits.train, splits.validation, splits.test))
 
 
-def replay(strategy, scores: dict, target: float, seed: int, folder) -> int | None:
+def replay(strategy, scores: dict, target: float, seed: int, folder,
+           space=SPACE) -> int | None:
     """Trials a strategy's oracle needs to reach the target, scores looked up by configuration."""
-    names = list(spaces.tuned(SPACE))
+    names = list(spaces.tuned(space))
     oracle = make_oracle(strategy, objective=keras_tuner.Objective(OBJECTIVE, "max"),
                          max_trials=len(scores), seed=seed, epochs=1, num_dimensions=len(names))
     oracle.verbose = 0
     oracle._set_project_dir(folder, f"{strategy}-{seed}")
     hp = keras_tuner.HyperParameters()
-    spaces.register(SPACE, hp)
+    spaces.register(space, hp)
     oracle.update_space(hp)
     found = []
     while True:
@@ -82,13 +86,13 @@ def replay(strategy, scores: dict, target: float, seed: int, folder) -> int | No
     return trials_to_reach(running_best(found, "max"), target, "max")
 
 
-def replays(grid_rows, target, count):
-    names = list(spaces.tuned(SPACE))
+def replays(grid_rows, target, count, space=SPACE):
+    names = list(spaces.tuned(space))
     scores = {tuple(row[n] for n in names): row[OBJECTIVE] for row in grid_rows}
     out = {}
     with tempfile.TemporaryDirectory() as folder:
         for strategy in ("random", "bayesian"):
-            out[strategy] = [replay(strategy, scores, target, seed, folder)
+            out[strategy] = [replay(strategy, scores, target, seed, folder, space)
                              for seed in range(1, count + 1)]
     return out
 
@@ -102,13 +106,21 @@ def main(argv=None):
     parser.add_argument("--output-dir", default="runs")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--replays", type=int, default=30)
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=V1,V2",
+                        help=f"narrow the grid: one of {', '.join(SPACE)} to these "
+                             "values (repeatable)")
     args = parser.parse_args(argv)
+    narrowed = spaces.parse_assignments(args.set)
+    unknown = sorted(set(narrowed) - set(SPACE))
+    if unknown:
+        parser.error(f"--set {unknown[0]}: not in the space ({', '.join(SPACE)})")
+    space = {**SPACE, **narrowed}
     start = time.perf_counter()
-    grid_trials = spaces.grid_size(spaces.tuned(SPACE))
+    grid_trials = spaces.grid_size(spaces.tuned(space))
     others = [s for s in args.strategies.split(",") if s and s != "grid"]
     budget = math.ceil(grid_trials / 3)
     comparison = tuning.compare(
-        MODEL, ["grid", *others], budgets={s: budget for s in others}, space=SPACE,
+        MODEL, ["grid", *others], budgets={s: budget for s in others}, space=space,
         data=arrays(args.subset, args.seed), epochs=args.epochs, batch_size=BATCH_SIZE,
         seed=args.seed, output_dir=args.output_dir,
         compare_dir=str(Path(args.output_dir) / "tune" / MODEL /
@@ -129,7 +141,8 @@ def main(argv=None):
         return result
     print(f"\nreplayed over {args.replays} seeds with the grid's budget (scores looked up):")
     grid_rows = comparison["results"]["grid"].trials
-    for strategy, counts in replays(grid_rows, comparison["target"], args.replays).items():
+    for strategy, counts in replays(grid_rows, comparison["target"], args.replays,
+                                    space).items():
         counts = [c if c is not None else grid_trials + 1 for c in counts]
         within = sum(c <= grid_trials / 3 for c in counts) / len(counts)
         print(f"  {strategy:<10} median {statistics.median(counts):.1f}, mean "

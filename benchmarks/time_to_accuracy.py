@@ -7,25 +7,32 @@ the training clock.
 
 The epoch at which 0.91 is first crossed moves with the seed (the recipe's from 4 to 5, the plain
 settings' from 9 to 14 in the runs here), so both arms run for each of --seeds seeds and the
-figure is the ratio of their mean times to the target.
+figure is the ratio of their mean times to the target. --subset and --epochs shrink both arms
+for a smoke run (run_all.py --quick); the target is then out of reach and the figures mean nothing.
 
     python benchmarks/time_to_accuracy.py [--max-epochs 20] [--seeds 5] [--first-seed 0]
+                                          [--subset N] [--epochs N]
 Goal: recipe / plain <= 0.5.
 """
 import argparse
 import dataclasses
 import json
 import statistics
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script, python benchmarks/NAME.py: import from the root
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import keras
 
 import zoo
 import zoo.data
 from benchmarks.timing import TimeToAccuracy, timed_recipe
-from recipes.cnn_fashion import RECIPE
 from zoo.models.compiling import compile_model
 from zoo.training.config import data_arguments
 
+RECIPE = zoo.recipe("cnn_fashion")
 TARGET = 0.91
 PLAIN = {"optimizer": "adam", "learning_rate": 1e-3, "batch_size": 128}
 
@@ -44,13 +51,13 @@ def recipe_arm(config) -> dict:
     return summary(timer)
 
 
-def plain_arm(epochs, seed) -> dict:
+def plain_arm(epochs, seed, subset=None) -> dict:
     print(f"plain (Adam {PLAIN['learning_rate']}, batch {PLAIN['batch_size']}), seed {seed}:",
           flush=True)
     # The data the runner loads for the recipe: the same split, seed and batches.
     keras.utils.set_random_seed(seed)
     config = dataclasses.asdict(dataclasses.replace(RECIPE, seed=seed))
-    splits = zoo.data.load(RECIPE.dataset, **data_arguments(config))
+    splits = zoo.data.load(RECIPE.dataset, subset=subset, **data_arguments(config))
     model = zoo.build("cnn_fashion", compile=False)
     compile_model(model, optimizer=PLAIN["optimizer"], learning_rate=PLAIN["learning_rate"])
     timer = TimeToAccuracy(splits.test, TARGET, stop=True)  # nothing after it is timed
@@ -67,13 +74,18 @@ def main(argv=None):
     parser.add_argument("--first-seed", type=int, default=0,
                         help="seeds --first-seed, --first-seed + 1, ... (e.g. seeds that no "
                              "setting was chosen on)")
+    parser.add_argument("--subset", type=int, default=None,
+                        help="at most N images in each split, both arms (default: all)")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="the recipe's epochs (default: the recipe's own)")
     args = parser.parse_args(argv)
     if RECIPE.batch_size != PLAIN["batch_size"]:
         raise SystemExit("the recipe and the plain settings must read the same batches")
     runs = []
     for seed in range(args.first_seed, args.first_seed + args.seeds):
-        recipe = recipe_arm(dataclasses.replace(RECIPE, seed=seed))
-        plain = plain_arm(args.max_epochs, seed)
+        recipe = recipe_arm(dataclasses.replace(RECIPE, seed=seed, subset=args.subset,
+                                                epochs=args.epochs or RECIPE.epochs))
+        plain = plain_arm(args.max_epochs, seed, args.subset)
         runs.append({"seed": seed, "recipe": recipe, "plain": plain})
         print(f"seed {seed}: recipe {recipe['reached_at_s']} s (epoch "
               f"{recipe['reached_at_epoch']}), plain {plain['reached_at_s']} s (epoch "

@@ -3,6 +3,7 @@ plainly (zoo.build, compile, fit), on the same data loaded once; then the memory
 search of tiny trials, trial after trial.
 
     ZOO_DATA_DIR=../shared/data python benchmarks/tuner_overhead.py [--trials 8] [--epochs 2]
+        [--subset N] [--repeats 2] [--memory-trials 15]
 
 The search's wall time counts everything tuning.search does except retraining the best model:
 the tuner and its files, checkpoints, freeing memory between trials, the table and the plots.
@@ -11,7 +12,8 @@ They take turns, --repeats times, and the best of each is kept: on a shared mach
 only ever slows a run down. The trials train on the whole training split (about 3 s each here):
 the tuner's costs are mostly per trial (its files, the top-k checkpoints) and per search (the
 table and plots, about 1 s), so on trials of a second they would be most of the ratio; the
-overhead per trial is printed in seconds as well.
+overhead per trial is printed in seconds as well. With a few trials of one epoch on a --subset it
+is a smoke run (run_all.py --quick) whose figures mean nothing.
 Goal: search / plain <= 1.10. Memory: resident memory after each of --memory-trials trials should
 level off, not grow with the number of trials.
 """

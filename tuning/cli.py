@@ -34,7 +34,9 @@ def add_arguments(p):
     a("--batch-size", type=int, default=128, help="batch size when not tuned [128]")
     a("--set", dest="tune", action="append", metavar="NAME=SPEC",
       help="change one hyperparameter of the space: 8,16,32 (choice), 1e-4..1e-2:log, "
-           "0..0.5:0.1 (range, step), 0.3 (fixed); repeatable")
+           "0..0.5:0.1 (range, step), 0.3 (fixed); repeatable. A grid search holds the "
+           "hyperparameters not named at their defaults (without --set: learning rate x the "
+           "first width, see --show-space)")
     a("--space", metavar="FILE.json", help="a whole space: {name: spec text or spec data}")
     a("--fix", action="append", metavar="ARG=VALUE",
       help="hold a builder argument outside the space, e.g. --fix weights=None; repeatable")

@@ -17,7 +17,6 @@ from pathlib import Path
 from tuning import spaces
 from tuning.data import SearchData
 from tuning.plan import Plan, make_plan
-from tuning.tuner import make_tuner
 from zoo import files, validation
 from zoo.errors import InvalidArgumentError, RunError
 
@@ -71,6 +70,7 @@ def search(model: str, *, strategy: str = "random", max_trials: int | None = Non
     plan.check_folder(overwrite)
     with _locked(plan.folder):
         plan.save()
+        from tuning.tuner import make_tuner  # imports Keras: only when searching
         tuner = make_tuner(plan, role)
         _run(plan, tuner, search_data, role=role, workers=workers, address=address,
              shared_data=search_data if explicit else None, callbacks=callbacks, verbose=verbose)

@@ -219,12 +219,34 @@ _WIDTHS = {
 }
 
 
+# Builder arguments that set a model's width: searched at half, the same and twice their default
+# when the model has no widths of its own above (a user's model, a newly added one).
+WIDTH_ARGUMENTS = ("filters", "units", "dense_units", "embedding_dim")
+
+
+def _derived_widths(info) -> dict:
+    out = {}
+    for name in WIDTH_ARGUMENTS:
+        default = info.arguments.get(name)
+        if isinstance(default, (tuple, list)) and default:
+            default = default[0]  # tuned by its first entry, the others keep their ratios
+        if isinstance(default, int) and not isinstance(default, bool) and default > 0:
+            out[name] = Choice(tuple(sorted({max(1, default // 2), default, 2 * default})),
+                               default=default)
+    return out
+
+
+def _widths(info) -> dict:
+    return _WIDTHS.get(info.name) or _derived_widths(info)
+
+
 def default_space(model: str) -> dict:
-    """The default search space of a registered model (a fresh dict: change it freely). Models
-    registered without one get the hyperparameters their builder shares with the zoo's."""
+    """The default search space of a registered model (a fresh dict: change it freely): the
+    hyperparameters every builder shares (learning rate around its recipe's, batch size, dropout,
+    l2, BatchNorm) and its widths (above, else half and twice its builder's defaults)."""
     import zoo
     info = zoo.describe(model)
-    return {**_common(info), **_WIDTHS.get(model, {})}
+    return {**_common(info), **_widths(info)}
 
 
 def grid_space(model: str, vary=None) -> dict:
@@ -236,7 +258,8 @@ def grid_space(model: str, vary=None) -> dict:
     grid points (grid_points)."""
     space = default_space(model)
     if vary is None:
-        vary = ("learning_rate", *list(_WIDTHS.get(model, {}))[:1])
+        import zoo
+        vary = ("learning_rate", *list(_widths(zoo.describe(model)))[:1])
     return {name: grid_points(spec) if name in vary else Fixed(default_value(spec))
             for name, spec in space.items()}
 
@@ -277,7 +300,8 @@ def grid_points(spec):
 def resolve(model: str, space: dict | None = None, tune: dict | None = None) -> dict:
     """`space` (default: the model's) with the specs in `tune` replacing its own. Every name
     must be a builder argument or a training hyperparameter, and every name in `tune` must be in
-    the space: a typo is an error, not a silently ignored setting."""
+    the space or an argument of the builder (added to the space then): a typo is an error, not a
+    silently ignored setting."""
     import zoo
     info = zoo.describe(model)
     base = default_space(model) if space is None else dict(space)
@@ -285,7 +309,7 @@ def resolve(model: str, space: dict | None = None, tune: dict | None = None) -> 
     for name in base:
         validation.known_name("hyperparameter", name, known)
     for name in tune or {}:
-        validation.known_name(f"hyperparameter of the {model} space", name, base)
+        validation.known_name(f"hyperparameter of the {model} space", name, [*base, *known])
     out = {**base, **(tune or {})}
     for name, spec in out.items():
         if not isinstance(spec, tuple(SPECS.values())):
@@ -296,12 +320,12 @@ def resolve(model: str, space: dict | None = None, tune: dict | None = None) -> 
     return out
 
 
-# What each value of a training hyperparameter (or of a builder argument with this name) must be.
 def _augment(name, value):
     from zoo.data.augment import PRESETS
     return validation.choice(name, value, sorted({p for ps in PRESETS.values() for p in ps}))
 
 
+# What each value of a training hyperparameter (or of a builder argument so named) must be.
 _VALUE_CHECKS = {
     "learning_rate": lambda name, value: _finite(validation.positive_float(name, value), name),
     "batch_size": validation.positive_int,

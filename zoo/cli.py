@@ -51,6 +51,25 @@ def cmd_train(args):
     train_command(recipe_for(args.name), args, experiment)
 
 
+def cmd_runs(args):
+    from zoo.training.run_folder import list_runs
+    runs = list_runs(args.output_dir, args.pattern)
+    if args.json:
+        print(json.dumps(runs, indent=2))
+        return
+    if not runs:
+        print(f"No runs under {args.output_dir}" + (f" matching {args.pattern!r}." if args.pattern
+                                                   else "."))
+        return
+    rows = [("model", "dataset", "state", "epochs", "test", "time", "folder")]
+    for r in runs:
+        test = ", ".join(f"{k} {v:.4f}" for k, v in r["test"].items() if k != "loss") or "-"
+        wall = f"{r['wall_time_s']:.0f} s" if r["wall_time_s"] is not None else "-"
+        rows.append((r["model"], str(r["dataset"] or "-"), r["state"], str(r["epochs"]), test,
+                     wall, r["run_dir"]))
+    _print_table(rows)
+
+
 def cmd_evaluate(args):
     from zoo.evaluation import evaluate_saved
     metrics = evaluate_saved(args.target, dataset=args.dataset, data_dir=args.data_dir,
@@ -138,6 +157,12 @@ def build_parser(recipe=None) -> argparse.ArgumentParser:
     p.add_argument("name", help="a registered model (zoo list)")
     add_arguments(p, recipe)
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("runs", help="the past runs under an output folder, newest first")
+    p.add_argument("pattern", nargs="?", help="shell wildcard over model names, e.g. 'cnn_*'")
+    p.add_argument("--output-dir", default="runs", help="where the run folders are [runs]")
+    p.add_argument("--json", action="store_true", help="print the runs as JSON")
+    p.set_defaults(func=cmd_runs)
 
     p = sub.add_parser("evaluate", help="evaluate a run folder or .keras file on its test split")
     p.add_argument("target", metavar="RUN_OR_MODEL")

@@ -1,6 +1,20 @@
 """Evaluate a finished run folder or a `.keras` file on its dataset's test split."""
 from __future__ import annotations
 
+import sys
+
+
+def _trained_on(config: dict, model) -> str | None:
+    """The dataset a run was trained on, else its registered model's own dataset."""
+    if config.get("dataset"):
+        return config["dataset"]
+    from zoo import registry
+    from zoo.errors import ZooError
+    try:
+        return registry.get(config.get("model") or model.name).dataset
+    except ZooError:
+        return None
+
 
 def evaluate_saved(target, *, dataset=None, data_dir=None, subset=None, allow_code=False) -> dict:
     from zoo.analysis import rundata, runs
@@ -10,7 +24,11 @@ def evaluate_saved(target, *, dataset=None, data_dir=None, subset=None, allow_co
     model_file, folder = runs.model_path(target)
     config = runs.read_config(folder)
     model = load_model(model_file, allow_code=allow_code)
+    trained_on = _trained_on(config, model)
     if dataset:
+        if trained_on and dataset != trained_on:
+            print(f"warning: {model.name} was trained on {trained_on}, and is evaluated on "
+                  f"{dataset}: its classes may mean other things there.", file=sys.stderr)
         config = {**config, "dataset": dataset}
     splits = rundata.load_splits(config, model, data_dir=data_dir, subset=subset)
     head = heads.head_of(model)
@@ -19,6 +37,6 @@ def evaluate_saved(target, *, dataset=None, data_dir=None, subset=None, allow_co
         from zoo.models.compiling import compile_model
         compile_model(model, head=head)
     test = model.evaluate(splits.test, return_dict=True, verbose=0)
-    return {"model": str(model_file), "dataset": splits.info.name,
+    return {"model": str(model_file), "dataset": splits.info.name, "trained_on": trained_on,
             "test_examples": splits.sizes.get("test"),
             "test": {k: float(v) for k, v in test.items()}}

@@ -57,6 +57,15 @@ def test_a_run_failing_later_is_marked_failed_and_kept(tmp_path):
     assert status["epochs_done"] == 1 and status["wall_time_s"] >= 0
 
 
+def test_a_run_in_progress_is_not_resumed_by_a_second_process(tmp_path):
+    folder = RunFolder.open(tmp_path, "m", fingerprint="f1")
+    with folder:
+        folder.write_config({"fingerprint": "f1"})
+        folder.epoch_done(1)
+        assert RunFolder.open(tmp_path, "m", fingerprint="f1").path != folder.path
+    assert RunFolder.open(tmp_path, "m", fingerprint="f1").path == folder.path  # now interrupted
+
+
 def test_a_folder_in_use_is_refused(tmp_path):
     folder = RunFolder.open(tmp_path, "m", fingerprint="f1", run_dir=tmp_path / "run")
     with folder:

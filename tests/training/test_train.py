@@ -166,7 +166,7 @@ def test_a_users_own_model_trains_from_the_command_line(ucr_folder, tmp_path, mo
     from zoo.training import recipes
     (tmp_path / "my_models.py").write_text(textwrap.dedent(USER_MODULE))
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("ZOO_IMPORT", raising=False)
+    monkeypatch.setenv("ZOO_IMPORT", "")  # restored after: cli.main sets it
     try:
         assert cli.main(["--import", "my_models", "info", "tiny_user_series"]) == 0
         assert "adam 0.003, 2 epochs" in capsys.readouterr().out

@@ -21,7 +21,7 @@ class KerasSetup:
 
 def set_up(config) -> KerasSetup:
     """Seed every generator, set the precision policy and make the strategy of `config`."""
-    import keras
+    keras = import_keras()
     if config.cpu_devices:
         _split_cpu(config.cpu_devices)
     keras.utils.set_random_seed(config.seed)
@@ -38,6 +38,17 @@ def set_up(config) -> KerasSetup:
               + ("" if setup.is_chief else "; this worker is not the chief, which writes the "
                  "outputs") + ".")
     return setup
+
+
+def import_keras():
+    """keras, or one clear line when its backend (KERAS_BACKEND) cannot start."""
+    try:
+        import keras
+    except (ImportError, ValueError) as error:  # Keras raises ValueError for an unknown name
+        backend = os.environ.get("KERAS_BACKEND", "tensorflow")
+        raise RunError(f"Keras cannot start its {backend!r} backend ({error}). Install it, or "
+                       "pick an installed one: KERAS_BACKEND=tensorflow or jax.") from None
+    return keras
 
 
 def _has_gpu() -> bool:

@@ -148,10 +148,54 @@ def _new_run_dir(parent: Path) -> tuple[Path, list[Path]]:
 
 
 def _unfinished_match(parent: Path, fingerprint: str) -> Path | None:
+    """The newest interrupted run of this fingerprint: unfinished, and no process training in it
+    (the same command started twice at once trains two runs)."""
     if not parent.is_dir():
         return None
     for path in sorted(parent.iterdir(), reverse=True):
         saved = files.read_json(path / "config.json") if path.is_dir() else None
-        if saved and not is_finished(path) and saved.get("fingerprint") == fingerprint:
+        if (saved and not is_finished(path) and saved.get("fingerprint") == fingerprint
+                and not _in_use(path)):
             return path
     return None
+
+
+def _in_use(path: Path) -> bool:
+    try:
+        with open(path / ".lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def list_runs(output_dir="runs", pattern: str | None = None) -> list[dict]:
+    """The run folders under output_dir/<model>/, newest first: model, dataset, state, epochs,
+    test metrics, wall time and folder. `pattern`: a shell wildcard over model names."""
+    import fnmatch
+    root = Path(output_dir)
+    rows = []
+    for folder in root.glob("*/*/status.json"):
+        run = folder.parent
+        model = run.parent.name
+        if pattern and not fnmatch.fnmatchcase(model, pattern):
+            continue
+        status = _json_or_empty(folder)
+        config = _json_or_empty(run / "config.json")
+        metrics = _json_or_empty(run / "metrics.json")
+        rows.append({"model": model, "dataset": metrics.get("dataset") or config.get("dataset"),
+                     "state": status.get("state", "?"), "epochs": status.get("epochs_done", 0),
+                     "test": metrics.get("test", {}), "wall_time_s": status.get("wall_time_s"),
+                     "updated": status.get("updated", ""), "run_dir": str(run)})
+    return sorted(rows, key=lambda row: row["updated"], reverse=True)
+
+
+def _json_or_empty(path: Path) -> dict:
+    try:
+        data = files.read_json(path, {})
+    except RunError:  # a damaged file: shown as unknown, not a crash of the listing
+        return {}
+    return data if isinstance(data, dict) else {}

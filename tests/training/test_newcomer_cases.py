@@ -1,0 +1,105 @@
+"""What a newcomer ran into, each now the behaviour a user expects (in-process, tiny data)."""
+import json
+import os
+import subprocess
+import sys
+import warnings
+
+import pytest
+
+import zoo
+from zoo import cli
+
+
+def test_a_log_written_to_a_file_has_one_line_per_epoch_and_no_warning(ucr_folder, tmp_path,
+                                                                       capsys):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        code = cli.main(["train", "cnn1d_series", "--dataset", f"ucr:{ucr_folder}",
+                         "--epochs", "3", "--output-dir", str(tmp_path)])
+    assert code == 0
+    out = capsys.readouterr().out
+    epoch_lines = [line for line in out.splitlines() if line.startswith("epoch ")]
+    assert [line.split(" - ")[0] for line in epoch_lines] == ["epoch 1/3", "epoch 2/3",
+                                                             "epoch 3/3"]
+    assert "\r" not in out and "\x1b" not in out and "\x08" not in out
+    assert not [w for w in caught if "shuffle" in str(w.message)]
+
+
+def test_averaging_can_be_switched_off_from_the_command_line():
+    import argparse
+
+    from zoo.commandline import add_arguments, given_options
+    parser = add_arguments(argparse.ArgumentParser())
+    for text in ("none", "off", "0"):
+        options = given_options(parser.parse_args(["--ema", text]), zoo.recipe("cnn_fashion"))
+        assert zoo.recipe("cnn_fashion").replace(**options).validate().ema is None
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--ema", "banana"])
+
+
+def test_the_best_weights_are_restored_and_their_epoch_reported_when_epochs_run_out():
+    import keras
+    import numpy as np
+
+    from zoo.training.callbacks import BestWeightsAtEnd
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    stopper = BestWeightsAtEnd(monitor="val_loss", patience=10, restore_best_weights=True)
+    stopper.set_model(model)
+    stopper.on_train_begin()
+    kept = None
+    for epoch, val_loss in enumerate([3.0, 1.0, 2.0, 4.0]):  # best: epoch 2 (index 1)
+        model.set_weights([np.full_like(w, epoch) for w in model.get_weights()])
+        if epoch == 1:
+            kept = [w.copy() for w in model.get_weights()]
+        stopper.on_epoch_end(epoch, {"val_loss": val_loss})
+    stopper.on_train_end()
+    assert not stopper.stopped_epoch and stopper.best_epoch == 1
+    assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), kept))
+
+
+def test_a_model_evaluated_on_another_dataset_is_warned_about(ucr_folder, tmp_path, capsys):
+    from tests.training.conftest import write_ucr
+    result = zoo.train("cnn1d_series", dataset=f"ucr:{ucr_folder}", epochs=1,
+                       output_dir=str(tmp_path), verbose=0)
+    other = write_ucr(tmp_path / "Other", "Other", seed=1)
+    capsys.readouterr()
+    assert cli.main(["evaluate", str(result.run_dir), "--dataset", f"ucr:{other}"]) == 0
+    err = capsys.readouterr().err
+    assert "was trained on ucr:" in err and "evaluated on ucr:" in err
+    assert cli.main(["evaluate", str(result.run_dir)]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_zoo_runs_lists_past_runs_newest_first(ucr_folder, tmp_path, capsys):
+    zoo.train("cnn1d_series", dataset=f"ucr:{ucr_folder}", epochs=1, output_dir=str(tmp_path),
+              verbose=0)
+    zoo.train("lstm_series", dataset=f"ucr:{ucr_folder}", epochs=1, output_dir=str(tmp_path),
+              verbose=0)
+    capsys.readouterr()
+    assert cli.main(["runs", "--output-dir", str(tmp_path), "--json"]) == 0
+    runs = json.loads(capsys.readouterr().out)
+    assert [r["model"] for r in runs] == ["lstm_series", "cnn1d_series"]
+    assert runs[0]["state"] == "finished" and runs[0]["epochs"] == 1
+    assert "accuracy" in runs[0]["test"] and runs[0]["dataset"].startswith("ucr:")
+    assert cli.main(["runs", "cnn1d_*", "--output-dir", str(tmp_path)]) == 0
+    table = capsys.readouterr().out
+    assert "cnn1d_series" in table and "lstm_series" not in table
+
+
+def test_train_help_shows_the_recipes_own_values(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["train", "cnn_fashion", "--help"])
+    out = capsys.readouterr().out
+    assert "[recipe: nadam]" in out and "[recipe: 0.003]" in out and "[recipe: 0.99]" in out
+
+
+def test_a_backend_that_is_not_installed_is_one_line_and_leaves_nothing(tmp_path):
+    env = dict(os.environ, KERAS_BACKEND="no_such_backend_xyz", TF_CPP_MIN_LOG_LEVEL="2")
+    done = subprocess.run([sys.executable, "-m", "zoo.cli", "train", "linear_mnist", "--epochs",
+                           "1", "--output-dir", str(tmp_path / "runs")], capture_output=True,
+                          text=True, env=env, timeout=300)
+    assert done.returncode == 2, done.stderr[-2000:]
+    errors = [line for line in done.stderr.splitlines() if "error:" in line]
+    assert len(errors) == 1 and "backend" in errors[0] and "Traceback" not in done.stderr
+    assert not (tmp_path / "runs").exists()
