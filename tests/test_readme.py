@@ -83,6 +83,7 @@ def test_the_user_module_example_runs_as_written(tmp_path, monkeypatch, capsys):
         assert list((work / "runs" / "my_series_cnn").glob("*/model.keras"))
         assert list((work / "runs" / "tune" / "my_series_cnn").glob("*/trials.csv"))
     finally:
+        sys.modules.pop("my_models", None)
         recipes._REGISTERED.pop("my_series_cnn", None)
         if "my_series_cnn" in registry._REGISTRY:
             registry.unregister("my_series_cnn")

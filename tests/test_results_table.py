@@ -9,8 +9,9 @@ TABLE = results.load_table()
 ROWS = {row["model"]: row for row in TABLE["results"]}
 
 
-def test_every_model_has_a_row_with_its_recipe_and_machine():
-    assert set(ROWS) == set(zoo.list_models())
+def test_every_row_is_a_model_with_its_recipe_and_machine():
+    # A model added since the last reference runs has no row yet: `zoo results` says so.
+    assert set(ROWS) <= set(zoo.list_models())
     for name, row in ROWS.items():
         assert row["recipe"] == f"recipes/{name}.py" and Path(row["recipe"]).exists()
         if row["value"] is None:

@@ -92,6 +92,10 @@ def cmd_results(args):
                        f"{100 * r['gain']:+.1f} points)")
         rows.append((r["model"], r["dataset"], f"{r['value']:.4f}", r.get("target", ""),
                      str(r["epochs"]), f"{r['wall_time_s']:.0f} s", recipe))
+    import zoo
+    for name in sorted(set(zoo.list_models()) - {r["model"] for r in table["results"]}):
+        rows.append((name, zoo.describe(name).dataset, "-", "", "-", "-",
+                     "not measured yet: run its recipe, then benchmarks/record_reference.py"))
     if args.markdown:
         print("| " + " | ".join(rows[0]) + " |")
         print("|" + "---|" * len(rows[0]))
@@ -203,11 +207,11 @@ def _import_modules(imports):
     from zoo import registry
     if not imports:
         return
-    known = [m for m in os.environ.get(registry.IMPORT_VARIABLE, "").split(",") if m]
-    os.environ[registry.IMPORT_VARIABLE] = ",".join(known + [m for m in imports if m not in known])
-    registry.names()  # loads the built-in models, then the user's
+    registry.names()  # loads the built-in models, then those of ZOO_IMPORT
     for module in imports:
         registry.import_user_module(module)
+    known = [m for m in os.environ.get(registry.IMPORT_VARIABLE, "").split(",") if m]
+    os.environ[registry.IMPORT_VARIABLE] = ",".join(known + [m for m in imports if m not in known])
 
 
 def _recipe_for_help(argv):

@@ -2,6 +2,7 @@
 the data, every output, resume, schedule, averaging, NaN, and a user's own model end to end."""
 import csv
 import json
+import sys
 import textwrap
 
 import keras
@@ -164,26 +165,28 @@ def test_a_users_own_model_trains_from_the_command_line(ucr_folder, tmp_path, mo
                                                         capsys):
     from zoo import cli, registry
     from zoo.training import recipes
-    (tmp_path / "my_models.py").write_text(textwrap.dedent(USER_MODULE))
+    (tmp_path / "tiny_user_models.py").write_text(textwrap.dedent(USER_MODULE))
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("ZOO_IMPORT", "")  # restored after: cli.main sets it
     try:
-        assert cli.main(["--import", "my_models", "info", "tiny_user_series"]) == 0
+        assert cli.main(["--import", "tiny_user_models", "info", "tiny_user_series"]) == 0
         assert "adam 0.003, 2 epochs" in capsys.readouterr().out
-        code = cli.main(["train", "tiny_user_series", "--import", "my_models", "--dataset",
+        code = cli.main(["train", "tiny_user_series", "--import", "tiny_user_models", "--dataset",
                          f"ucr:{ucr_folder}", "--epochs", "2", "--output-dir", "runs", "--quiet"])
         assert code == 0, capsys.readouterr().err
         (run,) = (tmp_path / "runs" / "tiny_user_series").iterdir()
         assert json.loads((run / "metrics.json").read_text())["epochs"] == 2
         assert json.loads((run / "config.json").read_text())["learning_rate"] == 3e-3
     finally:
+        sys.modules.pop("tiny_user_models", None)
         recipes._REGISTERED.pop("tiny_user_series", None)
         if "tiny_user_series" in registry._REGISTRY:
             registry.unregister("tiny_user_series")
 
 
-def test_an_unknown_module_is_one_clear_line(capsys):
+def test_an_unknown_module_is_one_clear_line(capsys, monkeypatch):
     from zoo import cli
+    monkeypatch.setenv("ZOO_IMPORT", "")
     assert cli.main(["--import", "no_such_module_here", "list"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no_such_module_here" in err[0]

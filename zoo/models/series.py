@@ -48,3 +48,47 @@ def lstm_series(*, num_classes=2, input_shape=(500, 1), units=64, bidirectional=
         x = keras.layers.Dropout(dropout, name="dropout")(x)
     outputs = heads.output_head(x, head=head, num_classes=num_classes, l2=l2)
     return keras.Model(inputs, outputs, name="lstm_series")
+
+
+def _residual_block_1d(x, filters: int, kernel_sizes, *, l2: float, name: str):
+    """Wang et al. (2017): Conv 8 / 5 / 3 with BatchNorm (ReLU between), a shortcut that is a 1x1
+    convolution when the width changes, BatchNorm on both, their sum through ReLU."""
+    import keras
+    y = x
+    for i, size in enumerate(kernel_sizes):
+        last = i == len(kernel_sizes) - 1
+        y = blocks.conv_block(y, filters, kernel_size=size, batchnorm=True, l2=l2,
+                              name=f"{name}_conv{i + 1}", conv=keras.layers.Conv1D,
+                              activation=None if last else "relu")
+    shortcut = x
+    if x.shape[-1] != filters:
+        shortcut = keras.layers.Conv1D(filters, 1, padding="same", use_bias=False,
+                                       kernel_regularizer=heads.regularizer(l2),
+                                       name=f"{name}_proj")(x)
+    shortcut = keras.layers.BatchNormalization(name=f"{name}_shortcut_bn")(shortcut)
+    y = keras.layers.Add(name=f"{name}_add")([shortcut, y])
+    return keras.layers.Activation("relu", name=f"{name}_out")(y)
+
+
+@register(family="series", task="multiclass", input_shape=(500, 1), num_outputs=2,
+          dataset="forda", params=505_666,
+          description="1D ResNet of Wang et al. (2017): 3 residual blocks (64, 128, 128 filters; "
+                      "kernels 8, 5, 3), global average pooling, softmax.",
+          reference=Reference("accuracy", None, "none",
+                              "published per UCR dataset: ../shared/data/ucr/MANIFEST.txt"))
+def resnet1d(*, num_classes=2, input_shape=(500, 1), filters=(64, 128, 128),
+             kernel_sizes=(8, 5, 3), dropout=0.0, l2=0.0, head="softmax"):
+    import keras
+    num_classes, head, dropout, l2, _ = heads.check_common(
+        num_classes=num_classes, head=head, dropout=dropout, l2=l2)
+    filters = validation.positive_ints("filters", filters)
+    kernel_sizes = validation.positive_ints("kernel_sizes", kernel_sizes)
+    inputs = keras.Input(shape=validation.shape("input_shape", input_shape, rank=2), name="series")
+    x = inputs
+    for i, n in enumerate(filters, start=1):
+        x = _residual_block_1d(x, n, kernel_sizes, l2=l2, name=f"block{i}")
+    x = keras.layers.GlobalAveragePooling1D(name="features")(x)
+    if dropout:
+        x = keras.layers.Dropout(dropout, name="dropout")(x)
+    outputs = heads.output_head(x, head=head, num_classes=num_classes, l2=l2)
+    return keras.Model(inputs, outputs, name="resnet1d")

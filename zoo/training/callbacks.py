@@ -70,22 +70,13 @@ class EpochLine(keras.callbacks.Callback):
         print(f"epoch {epoch + 1}/{self.epochs} - {seconds:.1f} s - {values}", flush=True)
 
 
-class BestWeightsAtEnd(keras.callbacks.EarlyStopping):
-    """Keras' EarlyStopping, which also restores the best weights when the epochs run out before
-    it stops training (Keras restores them only when it stops the run itself)."""
-
-    def on_train_end(self, logs=None):
-        if (self.restore_best_weights and self.best_weights is not None
-                and not self.stopped_epoch and self.best_epoch is not None):
-            self.model.set_weights(self.best_weights)
-        super().on_train_end(logs)
-
-
 def run_callbacks(folder, *, phase: str, monitor: str, ema: bool, patience: int | None,
                   epoch_lines: int | None = None, extra=()) -> list:
     """The callbacks of one phase of a run, in the order they must run at the end of an epoch."""
-    early_stopping = [BestWeightsAtEnd(monitor=monitor, patience=patience,
-                                       restore_best_weights=True)] if patience else []
+    # Keras' EarlyStopping restores the best weights at the end of training, also when the
+    # epochs run out before it stops the run (Keras 3.15).
+    early_stopping = [keras.callbacks.EarlyStopping(monitor=monitor, patience=patience,
+                                                    restore_best_weights=True)] if patience else []
     return [
         keras.callbacks.CSVLogger(str(folder.out / "history.csv"), append=True),
         # double_checkpoint keeps the previous state too: a kill during the write of one is

@@ -2,10 +2,54 @@
 classifiers, the test confusion matrix (PNG + JSON); and the machine and library versions."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import platform
+from pathlib import Path
 
 from zoo import files
+
+
+@dataclasses.dataclass
+class RunResult:
+    """What a finished run gives back: its folder, test metrics and history (also `result[key]`
+    for the keys of its metrics.json)."""
+    run_dir: Path
+    test: dict
+    history: dict
+    metrics: dict
+    config: object  # the TrainConfig the run trained with, adapted to its data
+
+    def __getitem__(self, key):
+        return self.metrics[key]
+
+
+def finish_run(trainer, model, splits, *, dataset: str, best_epoch: int, plots: bool = True):
+    """The end of a run: test metrics once, model.keras, metrics.json, plots, then "finished"."""
+    from zoo.reports import curves
+    folder, config = trainer.folder, trainer.config
+    test = model.evaluate(splits.test, return_dict=True, verbose=0)
+    test = {k: float(v) for k, v in test.items()}
+    files.save_model(model, folder.out / "model.keras")
+    epochs_done = folder.epochs_done
+    folder.write_status("running")
+    metrics = {"model": config.model, "dataset": dataset, "test": test, "epochs": epochs_done,
+               "weights_of_epoch": best_epoch, "wall_time_s": folder.status["wall_time_s"],
+               "test_examples": splits.sizes.get("test"), "machine": machine(),
+               "adapted": trainer.notes, "run_dir": str(folder.path),
+               "model_file": str(folder.path / "model.keras")}
+    files.write_json(folder.out / "metrics.json", metrics)
+    if plots:
+        write_plots(folder.out, model, splits, trainer.head, config.model,
+                    averaged=bool(config.ema))
+    folder.write_status("finished")
+    weights = f" (weights of epoch {best_epoch})" if best_epoch != epochs_done else ""
+    print(f"{config.model}: test " + ", ".join(f"{k} {v:.4f}" for k, v in test.items())
+          + f" after {epochs_done} epochs{weights}, {folder.status['wall_time_s']:.0f} s -> "
+          + (str(folder.path) if trainer.setup.is_chief else "the chief's run folder"))
+    history = curves.read_history(folder.out) if trainer.setup.is_chief else {}
+    return RunResult(run_dir=folder.path, test=test, history=history, metrics=metrics,
+                     config=config)
 
 
 def write_plots(out, model, splits, head: str, title: str, *, averaged: bool = False):

@@ -6,29 +6,14 @@ steps itself.
 """
 from __future__ import annotations
 
-import dataclasses
 import math
 import sys
-from pathlib import Path
 
 from zoo import distribute, files, registry
 from zoo.errors import DataError, RunError
 from zoo.training import adapt
 from zoo.training.config import TrainConfig, phase_epochs
-
-
-@dataclasses.dataclass
-class RunResult:
-    """What a finished run gives back: its folder, test metrics and history (also `result[key]`
-    for the keys of its metrics.json)."""
-    run_dir: Path
-    test: dict
-    history: dict
-    metrics: dict
-    config: TrainConfig
-
-    def __getitem__(self, key):
-        return self.metrics[key]
+from zoo.training.outputs import RunResult
 
 
 class Trainer:
@@ -133,7 +118,9 @@ class Trainer:
         out = run_callbacks(self.folder, phase=phase, monitor=self.monitor, ema=bool(c.ema),
                             patience=c.patience, extra=extra,
                             epoch_lines=(epochs or c.epochs) if self._lines else None)
-        self._early_stopping = next((cb for cb in out if hasattr(cb, "best_epoch")), None)
+        import keras
+        self._early_stopping = next(
+            (cb for cb in out if isinstance(cb, keras.callbacks.EarlyStopping)), None)
         return out
 
     def fit(self, model, splits=None, *, epochs=None, initial_epoch=0, phase="train",
@@ -202,34 +189,10 @@ class Trainer:
     # -- evaluate -----------------------------------------------------------------------------
     def evaluate(self, model, splits=None, *, plots=True) -> RunResult:
         """Test metrics once, the final model, metrics.json, plots; then the run is finished."""
-        from zoo.reports import curves
-        from zoo.training import outputs
+        from zoo.training.outputs import finish_run
         splits = splits or self.splits
-        test = model.evaluate(splits.test, return_dict=True, verbose=0)
-        test = {k: float(v) for k, v in test.items()}
-        files.save_model(model, self.folder.out / "model.keras")
-        epochs_done = self.folder.epochs_done
-        self.folder.write_status("running")
-        best_epoch = self._best_epoch(epochs_done)
-        metrics = {"model": self.config.model, "dataset": _dataset_name(splits, None), "test": test,
-                   "epochs": epochs_done, "weights_of_epoch": best_epoch,
-                   "wall_time_s": self.folder.status["wall_time_s"],
-                   "test_examples": splits.sizes.get("test"), "machine": outputs.machine(),
-                   "adapted": self.notes, "run_dir": str(self.folder.path),
-                   "model_file": str(self.folder.path / "model.keras")}
-        files.write_json(self.folder.out / "metrics.json", metrics)
-        if plots:
-            outputs.write_plots(self.folder.out, model, splits, self.head, self.config.model,
-                                averaged=bool(self.config.ema))
-        self.folder.write_status("finished")
-        weights = f" (weights of epoch {best_epoch})" if best_epoch != epochs_done else ""
-        print(f"{self.config.model}: test " + ", ".join(f"{k} {v:.4f}" for k, v in test.items())
-              + f" after {epochs_done} epochs{weights}, {self.folder.status['wall_time_s']:.0f} s"
-              + " -> " + (str(self.folder.path) if self.setup.is_chief
-                          else "the chief's run folder"))
-        history = curves.read_history(self.folder.out) if self.setup.is_chief else {}
-        return RunResult(run_dir=self.folder.path, test=test, history=history, metrics=metrics,
-                         config=self.config)
+        return finish_run(self, model, splits, dataset=_dataset_name(splits, None),
+                          best_epoch=self._best_epoch(self.folder.epochs_done), plots=plots)
 
     def _best_epoch(self, epochs_done: int) -> int:
         stopper = self._early_stopping
