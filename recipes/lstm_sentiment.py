@@ -14,7 +14,7 @@ RECIPE = TrainConfig(
     optimizer="adam",
     learning_rate=0.001,
     patience=2,
-    overrides={"sequence_length": 400, "dropout": 0.5},
+    overrides={"dropout": 0.5},  # the model takes the data's 400 tokens (zoo.training.adapt)
     data_options={"sequence_length": 400},
 )
 

@@ -146,3 +146,12 @@ def test_the_readme_commands_run(section, tmp_path, monkeypatch, capsys):
         argv = [newest_run(placeholders[arg]) if arg in placeholders else arg for arg in argv]
         code = cli.main(quick(argv))
         assert code == 0, (line, capsys.readouterr().err[-3000:])
+
+
+def test_the_recipe_shown_is_the_recipe():
+    from recipes.cnn_fashion import RECIPE
+    from zoo.training import TrainConfig
+    snippet = next(b for b in blocks("python") if b.startswith("RECIPE = TrainConfig("))
+    namespace = {"TrainConfig": TrainConfig}
+    exec(snippet, namespace)
+    assert namespace["RECIPE"] == RECIPE

@@ -190,3 +190,22 @@ def test_an_unknown_module_is_one_clear_line(capsys, monkeypatch):
     assert cli.main(["--import", "no_such_module_here", "list"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no_such_module_here" in err[0]
+
+
+def test_a_text_model_takes_the_datasets_vocabulary_and_length(tmp_path):
+    words = {"pos": "good great fine lovely nice", "neg": "bad awful poor dull ugly"}
+    for split in ("train", "test"):
+        for label, text in words.items():
+            folder = tmp_path / "reviews" / split / label
+            folder.mkdir(parents=True)
+            for i in range(8):
+                (folder / f"{i}.txt").write_text(f"{text} review number {i}")
+    result = zoo.train("lstm_sentiment", dataset=f"text:{tmp_path / 'reviews'}", epochs=1,
+                       data_options={"sequence_length": 12}, output_dir=str(tmp_path / "runs"),
+                       **QUICK)
+    saved = keras.saving.load_model(result.run_dir / "model.keras")
+    embedding = saved.get_layer("embedding")
+    assert saved.input_shape == (None, 12)
+    assert embedding.input_dim < 40  # the tiny vocabulary, not the builder's 20,000
+    config = json.loads((result.run_dir / "config.json").read_text())
+    assert any(note.startswith("vocab_size=") for note in config["adapted"])

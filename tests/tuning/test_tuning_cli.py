@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 import tuning.cli
-import zoo
 from tuning import spaces
 
 REPO = Path(__file__).resolve().parents[2]
