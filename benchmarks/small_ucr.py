@@ -49,6 +49,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="cnn1d_series")
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--first-seed", type=int, default=0, help="seeds FIRST, FIRST + 1, ...")
     parser.add_argument("--only", nargs="+", help="dataset names (default: every one)")
     parser.add_argument("--out", help="write the result as JSON here")
     args = parser.parse_args(argv)
@@ -57,7 +58,7 @@ def main(argv=None):
     rows = []
     for name in args.only or sorted(anchors):
         runs = []
-        for seed in range(args.seeds):
+        for seed in range(args.first_seed, args.first_seed + args.seeds):
             with tempfile.TemporaryDirectory() as out:
                 runs.append(train(args.model, (root / name).resolve(), seed, out))
             print(f"{name} seed {seed}: test accuracy {runs[-1]['test_accuracy']:.4f} "
