@@ -10,7 +10,7 @@
 from zoo.errors import (DataError, InvalidArgumentError, RunError, UnknownNameError,
                         WeightsUnavailableError, ZooError)
 from zoo.registry import ModelInfo, Reference, list_models, register
-from zoo.training import Phase, TrainConfig, register_recipe
+from zoo.training import Phase, TrainConfig, register_recipe, train
 
 __version__ = "0.1.0"
 
@@ -55,9 +55,3 @@ def build(name: str, *, compile: bool = True, **overrides):
         compile_model(model, optimizer=chosen.optimizer, learning_rate=chosen.learning_rate)
     return model
 
-
-def train(model, dataset=None, **options):
-    """Train a registered model with its recipe (or a TrainConfig record) and test it once;
-    returns a RunResult. See zoo.training.train.train for the options."""
-    from zoo.training.train import train as _train
-    return _train(model, dataset, **options)

@@ -50,7 +50,7 @@ def test_model_arguments_follow_the_dataset(tmp_path):
     assert len(notes) == 2
     kept, _ = adapt.model_arguments(zoo.describe("cnn1d_series"), info, {"num_classes": 7})
     assert kept["num_classes"] == 7  # what the user set stays
-    # a binary sigmoid model on 4 classes gets a softmax head
-    switched, _ = adapt.model_arguments(zoo.describe("lstm_series"), info,
-                                        {"head": "softmax"})
-    assert switched["num_classes"] == 4
+    # a binary sigmoid model on 4 classes gets a softmax head over the 4 classes
+    switched, notes = adapt.model_arguments(zoo.describe("lstm_sentiment"), info, {})
+    assert switched["head"] == "softmax" and switched["num_classes"] == 4
+    assert "input_shape" not in switched  # a text model has no input_shape argument to set

@@ -11,18 +11,8 @@ evaluate) and `session.open_run` put them together; `train` is the one entry poi
 """
 from zoo.training.config import Phase, TrainConfig, data_arguments
 from zoo.training.recipes import recipe_for, recipe_source, register_recipe
-
-
-def train(model, dataset=None, **options):
-    """See zoo.training.train.train (imported lazily: no Keras at `import zoo.training`)."""
-    from zoo.training.train import train as _train
-    return _train(model, dataset, **options)
-
-
-def open_run(config, **options):
-    """See zoo.training.session.open_run."""
-    from zoo.training.session import open_run as _open_run
-    return _open_run(config, **options)
+from zoo.training.session import open_run  # none of these imports Keras: it is loaded in a run
+from zoo.training.train import train
 
 
 __all__ = ["Phase", "TrainConfig", "data_arguments", "open_run", "recipe_for", "recipe_source",
