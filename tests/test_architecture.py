@@ -13,11 +13,12 @@ LAYERS = [
     ("models and data", ("zoo.models", "zoo.data", "zoo.saving")),
     ("reports", ("zoo.reports",)),
     ("training", ("zoo.training",)),
+    ("serving", ("zoo.serving",)),
     ("the zoo facade", ("zoo",)),
     ("analysis and tuning", ("zoo.analysis", "zoo.evaluation", "tuning")),
     ("command-line options", ("zoo.commandline",)),
     ("recipes", ("recipes",)),
-    ("commands and benchmarks", ("zoo.cli", "tuning.cli", "benchmarks")),
+    ("commands and benchmarks", ("zoo.cli", "zoo.serving.cli", "tuning.cli", "benchmarks")),
 ]
 
 

@@ -6,6 +6,8 @@
     zoo.recipe("cnn_fashion")         # what it is trained with: the recipe record
     model = zoo.build("cnn_fashion")  # a compiled functional keras.Model
     result = zoo.train("cnn_fashion", epochs=2)   # a run folder, test metrics, history
+    run = zoo.load_run(result.run_dir)             # the trained model, ready to predict
+    run.predict(["boot.png"])                      # [[('Ankle boot', 0.97), ...]]
 """
 from zoo.errors import (DataError, InvalidArgumentError, RunError, UnknownNameError,
                         WeightsUnavailableError, ZooError)
@@ -14,7 +16,7 @@ from zoo.training import Phase, TrainConfig, register_recipe, train
 
 __version__ = "0.1.0"
 
-__all__ = ["build", "describe", "list_models", "recipe", "register", "register_recipe", "train",
+__all__ = ["build", "describe", "list_models", "load_run", "recipe", "register", "register_recipe", "train",
            "ModelInfo", "Phase", "Reference", "TrainConfig", "ZooError", "UnknownNameError",
            "InvalidArgumentError", "DataError", "WeightsUnavailableError", "RunError",
            "__version__"]
@@ -55,3 +57,19 @@ def build(name: str, *, compile: bool = True, **overrides):
         compile_model(model, optimizer=chosen.optimizer, learning_rate=chosen.learning_rate)
     return model
 
+
+
+def load_run(path):
+    """A finished run (its folder, or its model.keras) as a `zoo.serving.LoadedRun`: the model,
+    its classes, preprocessing and metrics, and `.predict(inputs)` on raw inputs.
+
+    Args:
+        path: a run folder (runs/<model>/<stamp>) or the .keras file in one.
+
+    Example:
+        >>> run = zoo.load_run("runs/cnn_fashion/20261129-101500")    # doctest: +SKIP
+        >>> run.predict(["boot.png"], top=1)                          # doctest: +SKIP
+        [[('Ankle boot', 0.97)]]
+    """
+    from zoo.serving import load_run as load
+    return load(path)

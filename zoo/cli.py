@@ -197,6 +197,8 @@ def build_parser(recipe=None) -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_analyze)
 
     from tuning.cli import add_parser as add_tune_parser
+    from zoo.serving.cli import add_parser as add_serving_parsers
+    add_serving_parsers(sub)
     add_tune_parser(sub)
     return parser
 

@@ -17,12 +17,12 @@ def _trained_on(config: dict, model) -> str | None:
 
 
 def evaluate_saved(target, *, dataset=None, data_dir=None, subset=None, allow_code=False) -> dict:
-    from zoo.analysis import rundata, runs
+    from zoo.training import saved_run
     from zoo.models import heads
     from zoo.saving import load_model
     import zoo.data
-    model_file, folder = runs.model_path(target)
-    config = runs.read_config(folder)
+    model_file, folder = saved_run.model_path(target)
+    config = saved_run.read_config(folder)
     model = load_model(model_file, allow_code=allow_code)
     trained_on = _trained_on(config, model)
     if dataset:
@@ -30,7 +30,7 @@ def evaluate_saved(target, *, dataset=None, data_dir=None, subset=None, allow_co
             print(f"warning: {model.name} was trained on {trained_on}, and is evaluated on "
                   f"{dataset}: its classes may mean other things there.", file=sys.stderr)
         config = {**config, "dataset": dataset}
-    splits = rundata.load_splits(config, model, data_dir=data_dir, subset=subset)
+    splits = saved_run.load_splits(config, model, data_dir=data_dir, subset=subset)
     head = heads.head_of(model)
     zoo.data.check_fits(splits.info, tuple(model.input_shape[1:]), model.output_shape[-1], head)
     if not model.compiled:

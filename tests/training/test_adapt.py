@@ -35,6 +35,17 @@ def test_options_the_user_set_are_never_adapted():
     assert "epochs" not in changes
 
 
+def test_a_tiny_validation_split_keeps_the_final_weights():
+    config = zoo.recipe("resnet1d")  # patience 15
+    changes, notes = adapt.fit_budget(config, 32, n_validation=4)
+    assert changes["patience"] is None and any("final weights" in n for n in notes)
+    changes, _ = adapt.fit_budget(config, 32, n_validation=adapt.MIN_VALIDATION)
+    assert changes["patience"] >= adapt.SMALL_DATA_PATIENCE * changes["epochs"]
+    changes, _ = adapt.fit_budget(config, 32, explicit={"patience"}, n_validation=4)
+    assert "patience" not in changes
+    assert "patience" not in adapt.fit_budget(config, 3240, n_validation=360)[0]
+
+
 def test_a_short_run_averages_only_its_last_steps():
     assert adapt.ema_momentum(0.99, 4220) == (0.99, None)  # a full cnn_fashion run
     momentum, note = adapt.ema_momentum(0.99, 15)

@@ -22,7 +22,7 @@ from zoo.analysis.filters import feature_maps, first_layer_filters, plot_feature
 from zoo.analysis.output import write_figure, write_json
 from zoo.analysis.robustness import (ANGLES, compare_rotation, plot_rotation, rotate,
                                      rotation_accuracy)
-from zoo.analysis.runs import open_run
+from zoo.training.saved_run import open_run
 
 __all__ = ["analyze", "compare", "open_run", "DEFAULT_WHAT", "WHAT", "COMPARE_WHAT", "EPS",
            "ANGLES", "confusion_matrix", "plot_confusions", "plot_per_class_accuracy",

@@ -7,7 +7,8 @@ import os
 
 import numpy as np
 
-from zoo.analysis import output, rundata, runs
+from zoo.analysis import output
+from zoo.training import saved_run
 from zoo.reports import inputs
 from zoo.errors import InvalidArgumentError
 
@@ -23,7 +24,7 @@ class Subject:
 
     @functools.cached_property
     def splits(self):
-        return rundata.load_splits(self.config, self.model, data_dir=self._data_dir,
+        return saved_run.load_splits(self.config, self.model, data_dir=self._data_dir,
                                    subset=self._subset)
 
     @functools.cached_property
@@ -54,8 +55,8 @@ def _open(run_or_model):
     import keras
     if isinstance(run_or_model, keras.Model):
         return run_or_model, {}, None
-    model, config = runs.open_run(run_or_model)
-    return model, config, runs.model_path(run_or_model)[1]
+    model, config = saved_run.open_run(run_or_model)
+    return model, config, saved_run.model_path(run_or_model)[1]
 
 
 def _default_out_dir(run_or_model) -> str:
@@ -63,7 +64,7 @@ def _default_out_dir(run_or_model) -> str:
     import keras
     if isinstance(run_or_model, keras.Model):
         raise InvalidArgumentError("Pass out_dir: where to write the analysis of a model object.")
-    model_file, folder = runs.model_path(run_or_model)
-    if os.path.basename(model_file) == runs.MODEL_FILE:
+    model_file, folder = saved_run.model_path(run_or_model)
+    if os.path.basename(model_file) == saved_run.MODEL_FILE:
         return os.path.join(folder, "analysis")
     return os.path.join(folder, os.path.splitext(os.path.basename(model_file))[0] + "_analysis")

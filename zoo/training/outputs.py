@@ -39,6 +39,9 @@ def finish_run(trainer, model, splits, *, dataset: str, best_epoch: int, plots: 
                "adapted": trainer.notes, "run_dir": str(folder.path),
                "model_file": str(folder.path / "model.keras")}
     files.write_json(folder.out / "metrics.json", metrics)
+    if getattr(splits, "info", None) is not None:  # what zoo.load_run serves the model behind
+        from zoo.data.serving import RECORD_FILE, preprocessing_record
+        files.write_json(folder.out / RECORD_FILE, preprocessing_record(splits))
     if plots:
         write_plots(folder.out, model, splits, trainer.head, config.model,
                     averaged=bool(config.ema))

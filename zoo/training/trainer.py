@@ -35,7 +35,8 @@ class Trainer:
             return data
         c = self.config
         splits = self._load(c)
-        changes, notes = adapt.fit_budget(c, splits.sizes["train"], self.explicit)
+        changes, notes = adapt.fit_budget(c, splits.sizes["train"], self.explicit,
+                                          splits.sizes.get("validation"))
         if changes:
             self.config = c = c.replace(**changes)
             self.notes += notes

@@ -1,0 +1,97 @@
+"""A user's raw inputs as one batch for a run's serving model: image files or pixel arrays,
+strings of text or text files, series as arrays or files of rows. Anything that does not fit is
+refused with a DataError that says what the model takes."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from zoo.errors import DataError
+
+
+def as_batch(record: dict, inputs) -> np.ndarray:
+    """`inputs` (one input or a list of them) as a batch for the serving model of `record`."""
+    domain = record["domain"]
+    items = _as_list(inputs, domain)
+    if not items:
+        raise DataError("No inputs given: pass at least one image, text or series.")
+    if domain == "image":
+        return _images(items, record["input_shape"])
+    if domain == "text":
+        return np.array([_text(item) for item in items], dtype=object)
+    if domain == "series":
+        return _series(items, record["input_shape"])
+    raise DataError(f"Cannot prepare inputs of the {domain!r} domain.")
+
+
+def _as_list(inputs, domain) -> list:
+    if isinstance(inputs, (str, os.PathLike)):
+        return [inputs]
+    if isinstance(inputs, np.ndarray):
+        single = {"image": 3, "series": 1}.get(domain)
+        if single is not None and inputs.ndim <= single and not (domain == "series"
+                                                                 and inputs.ndim == 2):
+            return [inputs]
+        if domain == "series" and inputs.ndim == 2 and inputs.shape[-1] == 1:
+            return [inputs]  # one (length, 1) series
+        return list(inputs)
+    return list(inputs)
+
+
+def _is_file(item) -> bool:
+    return isinstance(item, os.PathLike) or (isinstance(item, str) and os.path.isfile(item))
+
+
+def _images(items, input_shape) -> np.ndarray:
+    from zoo.data.serving import read_image_files
+    height, width, channels = input_shape
+    files = [item for item in items if _is_file(item)]
+    if files and len(files) != len(items):
+        raise DataError("Pass either image files or pixel arrays, not both in one call.")
+    if files:
+        return read_image_files(files, (height, width), channels)
+    arrays = []
+    for number, item in enumerate(items, 1):
+        if isinstance(item, str):
+            raise DataError(f"{item} is not an image file (it does not exist).")
+        array = np.asarray(item, dtype=np.float32)
+        if array.ndim == 2:
+            array = array[..., np.newaxis]
+        if array.ndim != 3 or array.shape[-1] != channels:
+            raise DataError(f"Image {number} has shape {array.shape}; the model takes "
+                            f"(height, width, {channels}) pixels 0-255.")
+        if array.shape[:2] != (height, width):
+            import tensorflow as tf
+            array = tf.round(tf.image.resize(array, (height, width))).numpy()
+        arrays.append(array)
+    return np.stack(arrays).astype(np.float32)
+
+
+def _text(item) -> str:
+    if isinstance(item, os.PathLike):
+        try:
+            return Path(item).read_text(encoding="utf-8", errors="replace")
+        except OSError as error:
+            raise DataError(f"Cannot read the text file {item}: {error.strerror}.") from None
+    if isinstance(item, bytes):
+        return item.decode("utf-8", errors="replace")
+    if not isinstance(item, str):
+        raise DataError(f"A text model takes strings of text; received {type(item).__name__}.")
+    return item
+
+
+def _series(items, input_shape) -> np.ndarray:
+    from zoo.data.serving import read_series_file, series_array
+    length = input_shape[0]
+    batches = []
+    for item in items:
+        if _is_file(item):
+            batches.append(read_series_file(item, length))
+        elif isinstance(item, str):
+            raise DataError(f"{item} is not a series file (it does not exist).")
+        else:
+            row = np.asarray(item, dtype=np.float32).reshape(-1)
+            batches.append(series_array([row], length))
+    return np.concatenate(batches)
