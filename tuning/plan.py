@@ -77,17 +77,28 @@ class Plan:
         return cls.from_data(data)
 
     def check_folder(self, overwrite: bool):
-        """Refuse to mix two different searches in one folder; clear it when overwriting."""
+        """Refuse to mix two different searches in one folder; clear it when overwriting. Called
+        with the folder's lock held: the lock file itself is kept, so that a search started
+        meanwhile still finds it taken."""
         saved = files.read_json(self.folder / "search.json")
         if saved is None:
             return
         if overwrite:
             import shutil
-            shutil.rmtree(self.folder)
+            for entry in self.folder.iterdir():
+                if entry.name == LOCK_FILE:
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
         elif saved.get("fingerprint") != self.fingerprint():
             raise RunError(
                 f"{self.folder} holds another search (a different model, space, data or options): "
                 "pass another search folder, or overwrite=True (--overwrite) to replace it.")
+
+
+LOCK_FILE = ".lock"
 
 
 def objective_direction(name: str) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tuning import spaces
 from tuning.data import SearchData
-from tuning.plan import Plan, make_plan
+from tuning.plan import LOCK_FILE, Plan, make_plan
 from zoo import files, validation
 from zoo.errors import InvalidArgumentError, RunError
 
@@ -67,8 +67,8 @@ def search(model: str, *, strategy: str = "random", max_trials: int | None = Non
         from tuning import distributed
         distributed.run_worker(plan, search_data)
         return None
-    plan.check_folder(overwrite)
-    with _locked(plan.folder):
+    with _locked(plan.folder):  # before anything is deleted: --overwrite of a running search
+        plan.check_folder(overwrite)
         plan.save()
         from tuning.tuner import make_tuner  # imports Keras: only when searching
         tuner = make_tuner(plan, role)
@@ -118,7 +118,7 @@ def _run(plan, tuner, data, *, role, workers, address, shared_data, callbacks, v
 @contextlib.contextmanager
 def _locked(folder: Path):
     folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "w") as lock:
+    with open(folder / LOCK_FILE, "a") as lock:  # "a": never truncate a lock held elsewhere
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

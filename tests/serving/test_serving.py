@@ -259,3 +259,26 @@ def test_bad_input_at_the_command_line_is_one_line_and_exit_2(runs, folders, tmp
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and message in err[0]
     assert existing.read_text() == "keep me"
+
+
+def test_the_readme_examples_run_as_written(runs, folders):
+    import re
+    import shlex
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme[readme.index("## Using a trained model"):]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    images = sorted((folders["images"] / "test" / "dark").glob("*.png"))[:2]
+    for old, new in {'"runs/cnn_fashion/20261129-101500"': repr(str(runs["image"])),
+                     '["boot.png", "shirt.jpg"]': repr([str(p) for p in images])}.items():
+        assert old in code, f"the README no longer has {old!r}: update this test"
+        code = code.replace(old, new)
+    namespace = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    assert namespace["serving"].output_shape == (None, 2)
+    commands = re.search(r"```bash\n(.*?)```", section, re.S).group(1)
+    parser = cli.build_parser()
+    for line in commands.strip().splitlines():
+        argv = shlex.split(line, comments=True)
+        assert argv[0] == "zoo"
+        parser.parse_args(argv[1:])  # exits (fails the test) on an option that does not exist

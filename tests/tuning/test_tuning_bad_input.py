@@ -158,3 +158,20 @@ def test_a_bad_space_file_leaves_the_search_folder_as_it_was(space, message, tmp
 def test_every_default_space_and_grid_passes_the_checks(model):
     assert spaces.resolve(model)
     assert spaces.resolve(model, spaces.grid_space(model))
+
+
+def test_overwrite_refuses_while_the_search_runs_and_deletes_nothing(tmp_path, capsys):
+    import fcntl
+
+    import zoo.cli
+    folder = tmp_path / "search"
+    folder.mkdir()
+    (folder / "search.json").write_text('{"model": "linear_mnist"}')
+    (folder / "trials.json").write_text("[]")
+    with open(folder / ".lock", "a") as held:  # as the running search holds it
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        code = zoo.cli.main(["tune", "linear_mnist", "--search-dir", str(folder),
+                             "--overwrite", "--max-trials", "1"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "Another process is searching" in err[0]
+    assert sorted(p.name for p in folder.iterdir()) == [".lock", "search.json", "trials.json"]

@@ -125,21 +125,34 @@ def trim_history(history_csv: Path, backup_root: Path):
 def repair_backup(backup_root: Path):
     """Make each phase's BackupAndRestore state loadable before resuming.
 
-    BackupAndRestore(double_checkpoint=True) recovers from a corrupt weights file by itself, but
-    not from a corrupt training_metadata.json (a kill during its write): then take the previous
-    copy (.bkp) of both files, or, if there is none, drop that phase's state and redo it."""
+    BackupAndRestore(double_checkpoint=True) recovers from a corrupt weights file by itself when
+    it has a previous copy (.bkp), but not from a corrupt training_metadata.json (a kill during
+    its write), nor from a corrupt weights file in the first epoch, before any .bkp exists: then
+    take the previous copy of both files, or, if there is none, drop that phase's state and redo
+    it."""
     import shutil
-    for meta in Path(backup_root).glob("*/training_metadata.json"):
-        if _readable_json(meta):
+    phases = {meta.parent for meta in Path(backup_root).glob("*/training_metadata.json")}
+    phases |= {weights.parent for weights in Path(backup_root).glob("*/latest.weights.h5")}
+    for phase in phases:
+        meta = phase / "training_metadata.json"
+        weights = phase / "latest.weights.h5"
+        if _readable_json(meta) and _readable_weights(weights):
             continue
         previous = meta.with_name(meta.name + ".bkp")
-        weights = meta.with_name("latest.weights.h5")
         previous_weights = weights.with_name(weights.name + ".bkp")
-        if _readable_json(previous) and previous_weights.exists():
+        if _readable_json(previous) and _readable_weights(previous_weights):
             shutil.copyfile(previous_weights, weights)
             shutil.copyfile(previous, meta)
         else:
-            shutil.rmtree(meta.parent)
+            shutil.rmtree(phase)
+
+
+def _readable_weights(path: Path) -> bool:
+    import h5py
+    try:
+        return Path(path).is_file() and h5py.is_hdf5(path)
+    except OSError:
+        return False
 
 
 def _readable_json(path: Path) -> bool:
