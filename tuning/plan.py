@@ -126,7 +126,7 @@ def make_plan(model, *, strategy="random", max_trials=None, space=None, tune=Non
         validation.positive_int("max_trials", max_trials)
     validation.positive_int("epochs", epochs)
     validation.positive_int("batch_size", batch_size)
-    validation.non_negative_int("seed", seed)
+    validation.seed("seed", seed)
     validation.positive_int("keep_checkpoints", keep_checkpoints)
     if not validation.probability("validation_fraction", validation_fraction):
         raise InvalidArgumentError("validation_fraction=0 leaves no validation split, and the "
@@ -143,9 +143,13 @@ def make_plan(model, *, strategy="random", max_trials=None, space=None, tune=Non
             f"objective={objective!r} is invalid: hyperparameters are selected on the validation "
             "split only, so the objective is a validation metric such as 'val_accuracy' or "
             "'val_loss'.")
+    _check_objective(objective, info, build_args)
     max_trials = _check_budget(strategy, resolved, max_trials)
     _check_strategy(strategy, resolved, explicit_data)
     dataset = None if explicit_data else (data or info.dataset)
+    if dataset is not None:  # an unknown name or a folder that is not one: refused up front
+        import zoo.data
+        zoo.data.describe(dataset, data_dir)
     plan = Plan(model=model, strategy=strategy, max_trials=max_trials, space=resolved,
                 objective=objective, data=dataset, data_dir=data_dir, subset=subset,
                 validation_fraction=validation_fraction, epochs=epochs, batch_size=batch_size,
@@ -154,6 +158,15 @@ def make_plan(model, *, strategy="random", max_trials=None, space=None, tune=Non
     plan.search_dir = str(search_dir or Path(output_dir) / "tune" / model /
                           f"{strategy}-{plan.fingerprint()}")
     return plan
+
+
+def _check_objective(objective, info, build_args):
+    from zoo.models.heads import METRICS_OF_HEAD
+    head = (build_args or {}).get("head", info.arguments.get("head", "softmax"))
+    known = [f"val_{metric}" for metric in METRICS_OF_HEAD.get(head, ("loss",))]
+    if objective not in known:
+        raise InvalidArgumentError(f"objective={objective!r} is invalid: {info.name} with its "
+                                   f"{head!r} head reports {', '.join(known)}.")
 
 
 def search_space(model, strategy, space=None, tune=None) -> dict:

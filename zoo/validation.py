@@ -4,6 +4,7 @@ Each check raises InvalidArgumentError naming the argument, the value and what i
 from __future__ import annotations
 
 import difflib
+import math
 import numbers
 from typing import Iterable
 
@@ -46,13 +47,29 @@ def probability(name: str, value, *, inclusive_one: bool = False) -> float:
 def non_negative_float(name: str, value) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= 0:
         _fail(name, value, "it must be a number of at least 0")
-    return float(value)
+    return _finite(name, value)
 
 
 def positive_float(name: str, value) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
         _fail(name, value, "it must be a number greater than 0")
+    return _finite(name, value)
+
+
+def _finite(name, value) -> float:
+    if not math.isfinite(value):
+        _fail(name, value, "it must be a finite number")
     return float(value)
+
+
+SEED_LIMIT = 2**32 - 1  # numpy's and Keras' random seeds are 32-bit
+
+
+def seed(name: str, value) -> int:
+    if (isinstance(value, bool) or not isinstance(value, numbers.Integral)
+            or not 0 <= value <= SEED_LIMIT):
+        _fail(name, value, f"it must be a whole number from 0 to {SEED_LIMIT}")
+    return int(value)
 
 
 def boolean(name: str, value) -> bool:

@@ -63,6 +63,10 @@ def compile_arguments(head: str) -> dict:
 
 
 
+METRICS_OF_HEAD = {"softmax": ("loss", "accuracy"), "sigmoid": ("loss", "accuracy"),
+                   "multilabel": ("loss", "accuracy", "auc"), "regression": ("loss", "mae")}
+
+
 def head_of(model) -> str:
     """Which head a built model has, read from its last layer (so that loaded and transferred
     models need no extra bookkeeping)."""

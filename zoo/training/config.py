@@ -98,7 +98,8 @@ class TrainConfig:
         if self.subset is not None:
             validation.positive_int("subset", self.subset)
         validation.probability("validation_fraction", self.validation_fraction)
-        validation.non_negative_int("seed", self.seed)
+        validation.seed("seed", self.seed)
+        _check_data_options(self.data_options)
         if self.patience is not None:
             validation.positive_int("patience", self.patience)
         validation.choice("distribute", self.distribute, DISTRIBUTE)
@@ -168,3 +169,19 @@ def data_arguments(config: dict) -> dict:
     return {"batch_size": config.get("batch_size", 128), "seed": config.get("seed", 0),
             "validation_fraction": config.get("validation_fraction", 0.1),
             "data_dir": config.get("data_dir"), **config.get("data_options", {})}
+
+
+# zoo.data.load's arguments that a TrainConfig field sets: not to be given again as data options.
+_DATA_FIELDS = {"batch_size": "--batch-size", "validation_fraction": "--validation-fraction",
+                "subset": "--subset", "seed": "--seed", "augment": "--augment",
+                "data_dir": "--data-dir", "name": "--dataset"}
+
+
+def _check_data_options(options) -> None:
+    if not isinstance(options, dict):
+        raise InvalidArgumentError(f"data_options={options!r} is invalid: it must be a dict of "
+                                   "zoo.data.load arguments.")
+    for key in options:
+        if key in _DATA_FIELDS:
+            raise InvalidArgumentError(
+                f"--data {key}=... sets a training option: use {_DATA_FIELDS[key]} instead.")
