@@ -113,20 +113,40 @@ def train_command(recipe: TrainConfig, args, experiment=None):
     return train(recipe, **options)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into an exception so that the run folder is closed as for Ctrl-C."""
+
+
+def _terminate(signum, frame):
+    raise Terminated()
+
+
 def report_errors(prog: str, func, *args) -> int:
-    """Run func(*args): bad input is one line on stderr and exit status 2."""
+    """Run func(*args): bad input is one line on stderr and exit status 2; Ctrl-C and SIGTERM
+    one line saying how to resume."""
+    import signal
+    import threading
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
+    main = threading.current_thread() is threading.main_thread()  # signals: main thread only
+    previous = signal.signal(signal.SIGTERM, _terminate) if main else None
     try:
         func(*args)
     except ZooError as error:
         print(f"{prog}: error: {error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as interruption:
+        by = "SIGTERM" if isinstance(interruption, Terminated) else "Ctrl-C"
+        resumable = any(word in prog for word in ("train", "tune", "recipes."))
+        print(f"{prog}: interrupted ({by})" + (
+            ": run the same command again to resume from the last finished epoch or trial."
+            if resumable else "."), file=sys.stderr)
+        return 143 if by == "SIGTERM" else 130
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
+    finally:
+        if main:
+            signal.signal(signal.SIGTERM, previous)
     return 0
 
 

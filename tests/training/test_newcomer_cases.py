@@ -94,3 +94,34 @@ def test_a_backend_that_is_not_installed_is_one_line_and_leaves_nothing(tmp_path
     errors = [line for line in done.stderr.splitlines() if "error:" in line]
     assert len(errors) == 1 and "backend" in errors[0] and "Traceback" not in done.stderr
     assert not (tmp_path / "runs").exists()
+
+
+def test_sigterm_says_in_one_line_how_to_resume_and_the_rerun_finishes(ucr_folder, tmp_path):
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    argv = [sys.executable, "-m", "zoo.cli", "train", "cnn1d_series", "--dataset",
+            f"ucr:{ucr_folder}", "--epochs", "200", "--run-dir", str(tmp_path / "run"), "--quiet"]
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    process = subprocess.Popen(argv, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                               text=True, env=env)
+    status = tmp_path / "run" / "status.json"
+    deadline = time.time() + 120
+    while time.time() < deadline and process.poll() is None:
+        if status.exists() and json.loads(status.read_text() or "{}").get("epochs_done", 0) >= 1:
+            break
+        time.sleep(0.1)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    lines = [line for line in err.splitlines() if line.startswith("zoo train")]
+    assert process.returncode == 143, err[-2000:]
+    assert lines == ["zoo train: interrupted (SIGTERM): run the same command again to resume "
+                     "from the last finished epoch or trial."]
+    saved = json.loads(status.read_text())
+    assert saved["state"] == "interrupted" and saved["epochs_done"] >= 1
+    done = subprocess.run(argv[:8] + ["3"] + argv[9:], capture_output=True, text=True, env=env)
+    # another epoch count is another run: refused with the difference named
+    assert done.returncode == 2 and "epochs 200 there, 3 now" in done.stderr

@@ -26,6 +26,27 @@ def test_an_unfinished_run_of_the_same_fingerprint_is_resumed(tmp_path):
     assert other.path != folder.path
 
 
+def test_a_start_killed_before_writing_anything_is_reused_not_duplicated(tmp_path):
+    killed = tmp_path / "m" / "20261129-100000"
+    killed.mkdir(parents=True)
+    (killed / ".lock").write_text("")  # killed while Keras was being imported
+    again = RunFolder.open(tmp_path, "m", fingerprint="f1")
+    assert again.path == killed and not again.resumed
+    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == ["20261129-100000"]
+
+
+def test_temporary_files_of_a_cut_write_are_removed_on_the_next_start(tmp_path):
+    folder = RunFolder.open(tmp_path, "m", fingerprint="f1")
+    with folder:
+        folder.write_config({"fingerprint": "f1"})
+        folder.epoch_done(1)
+    (folder.path / ".model.keras.a1b2c3.keras").write_bytes(b"half")
+    (folder.path / ".status.json.x9y8.json").write_text("{")
+    with RunFolder.open(tmp_path, "m", fingerprint="f1") as again:
+        assert sorted(p.name for p in again.path.glob(".*")) == [".lock"]
+        assert again.epochs_done == 1
+
+
 def test_a_finished_run_is_never_reopened(tmp_path):
     folder = RunFolder.open(tmp_path, "m", fingerprint="f1")
     with folder:

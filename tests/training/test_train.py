@@ -83,6 +83,19 @@ def test_a_run_stopped_by_an_exception_resumes_where_it_stopped(ucr_folder, tmp_
     assert json.loads((run / "metrics.json").read_text())["epochs"] == 4
 
 
+def test_a_run_resumed_with_other_options_is_refused_with_the_differences(ucr_folder, tmp_path):
+    run = tmp_path / "my_run"
+    options = dict(dataset=f"ucr:{ucr_folder}", epochs=3, run_dir=str(run), **QUICK)
+    with pytest.raises(RuntimeError, match="killed"):
+        zoo.train("cnn1d_series", callbacks=[RaiseAtEpoch(0)], **options)
+    before = (run / "history.csv").read_text()
+    with pytest.raises(RunError, match=r"learning_rate 0.001 there, 0.01 now.*same command"):
+        zoo.train("cnn1d_series", learning_rate=0.01, **options)
+    assert (run / "history.csv").read_text() == before  # nothing trained, nothing lost
+    result = zoo.train("cnn1d_series", **options)  # the same command resumes
+    assert history_epochs(result.run_dir) == [0, 1, 2]
+
+
 class LearningRates(keras.callbacks.Callback):
     def __init__(self):
         super().__init__()

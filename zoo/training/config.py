@@ -118,6 +118,13 @@ class TrainConfig:
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)
 
+    def differences(self, saved: dict) -> list[str]:
+        """"name: saved -> this" for each option in the fingerprint that `saved` (a run's
+        config.json) sets otherwise."""
+        mine = json.loads(json.dumps(self.as_dict(), default=str))
+        return [f"{key} {saved.get(key)!r} there, {value!r} now" for key, value in mine.items()
+                if key not in NOT_IN_FINGERPRINT and key in saved and saved[key] != value]
+
     def summary(self) -> str:
         """The recipe's training choices in one line (what `zoo info` and a run print)."""
         text = (f"{self.optimizer} {self.learning_rate:g}"

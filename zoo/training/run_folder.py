@@ -71,14 +71,23 @@ class RunFolder:
         return int(self.status.get("epochs_done", 0) or 0)
 
     def __enter__(self):
-        self._lock = open(self.path / ".lock", "w")
+        self._lock = open(self.path / ".lock", "a")  # "a": never truncates what it points to
         try:
             fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             self._lock.close()
             raise RunError(f"Another process is training in {self.path}; wait for it to end or "
                            "use another --run-dir.") from None
+        self._remove_leftovers()
         return self
+
+    def _remove_leftovers(self):
+        """Temporary files of atomic writes cut short by a kill (.model.keras.x1y2.keras, ...):
+        with the lock held, no write of this run is under way."""
+        for path in self.path.glob(".*"):
+            if path.name != ".lock" and path.is_file() and not path.is_symlink():
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
     def __exit__(self, kind, error, tb):
         if self.out != self.path:
@@ -125,6 +134,8 @@ class RunFolder:
 
     def write_status(self, state: str, **extra):
         elapsed = time.perf_counter() - self._started
+        if state in ("running", "finished"):
+            self.status.pop("error", None)  # that of an earlier, interrupted attempt
         self.status.update(state=state, updated=datetime.datetime.now().isoformat(), **extra)
         self.status["wall_time_s"] = round(self.status.get("wall_time_before_s", 0.0) + elapsed, 2)
         files.write_json(self.path / "status.json", self.status)
@@ -153,11 +164,19 @@ def _unfinished_match(parent: Path, fingerprint: str) -> Path | None:
     if not parent.is_dir():
         return None
     for path in sorted(parent.iterdir(), reverse=True):
-        saved = files.read_json(path / "config.json") if path.is_dir() else None
+        if not path.is_dir():
+            continue
+        saved = files.read_json(path / "config.json")
         if (saved and not is_finished(path) and saved.get("fingerprint") == fingerprint
                 and not _in_use(path)):
             return path
+        if _only_a_lock(path) and not _in_use(path):
+            return path  # a start killed before it wrote anything (during the Keras import)
     return None
+
+
+def _only_a_lock(path: Path) -> bool:
+    return [p.name for p in path.iterdir()] == [".lock"]
 
 
 def _in_use(path: Path) -> bool:

@@ -29,6 +29,8 @@ def open_run(config: TrainConfig, *, explicit=()):
     folder = RunFolder.open(config.output_dir, config.model, fingerprint=config.fingerprint(),
                             run_dir=config.run_dir, new_run=config.new_run)
     with folder:
+        if folder.resumed:
+            _check_same_run(folder, config)
         if not folder.resumed:
             folder.write_config({**config.as_dict(), "fingerprint": config.fingerprint(),
                                  "command": sys.argv})
@@ -40,3 +42,16 @@ def open_run(config: TrainConfig, *, explicit=()):
             folder.write_config({**folder.read_config(), "versions": library_versions()})
         folder.write_status("running")
         yield Trainer(config, folder, setup, explicit=explicit)
+
+
+def _check_same_run(folder, config: TrainConfig):
+    """A resumed run (an explicit --run-dir) goes on only with the options it was started with:
+    another learning rate or model would be ignored, or mixed into one run, without a word."""
+    from zoo.errors import RunError
+    saved = folder.read_config()
+    if not saved.get("fingerprint") or saved["fingerprint"] == config.fingerprint():
+        return
+    differences = config.differences(saved)
+    raise RunError(f"{folder.path} holds an unfinished run started with other options ("
+                   + ("; ".join(differences) or "its fingerprint differs") + "): run the same "
+                   "command as before to resume it, or pass another --run-dir for a new run.")
