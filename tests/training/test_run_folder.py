@@ -47,6 +47,20 @@ def test_temporary_files_of_a_cut_write_are_removed_on_the_next_start(tmp_path):
         assert again.epochs_done == 1
 
 
+def test_a_symbolic_link_inside_a_run_folder_is_refused_and_its_target_untouched(tmp_path):
+    folder = RunFolder.open(tmp_path, "m", fingerprint="f1")
+    with folder:
+        folder.write_config({"fingerprint": "f1"})
+        folder.epoch_done(1)
+    elsewhere = tmp_path / "precious.csv"
+    elsewhere.write_text("keep me\n")
+    (folder.path / "history.csv").symlink_to(elsewhere)
+    with pytest.raises(RunError, match="history.csv is a symbolic link"):
+        with RunFolder.open(tmp_path, "m", fingerprint="f1"):
+            pass
+    assert elsewhere.read_text() == "keep me\n"
+
+
 def test_a_finished_run_is_never_reopened(tmp_path):
     folder = RunFolder.open(tmp_path, "m", fingerprint="f1")
     with folder:

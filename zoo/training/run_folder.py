@@ -71,6 +71,7 @@ class RunFolder:
         return int(self.status.get("epochs_done", 0) or 0)
 
     def __enter__(self):
+        _refuse_links(self.path)
         self._lock = open(self.path / ".lock", "a")  # "a": never truncates what it points to
         try:
             fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -143,6 +144,18 @@ class RunFolder:
     def epoch_done(self, epoch: int):
         self.status["epochs_done"] = epoch
         self.write_status("running")
+
+
+def _refuse_links(path: Path):
+    """A symbolic link inside a run folder would have the run write outside it (history rows
+    appended to another file, a lock truncating one): refused, named."""
+    import os
+    for root, folders, names in os.walk(path):
+        for name in folders + names:
+            if os.path.islink(os.path.join(root, name)):
+                raise RunError(f"{os.path.join(root, name)} is a symbolic link: a run writes its "
+                               "files in its own folder only. Remove the link (or copy what it "
+                               "points to in its place) and run again.")
 
 
 def _new_run_dir(parent: Path) -> tuple[Path, list[Path]]:
