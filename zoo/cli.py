@@ -184,7 +184,8 @@ def build_parser(recipe=None) -> argparse.ArgumentParser:
     p = sub.add_parser("analyze", help="plots of a trained run: confusion, filters, FGSM, ...")
     p.add_argument("target", metavar="RUN_OR_MODEL")
     p.add_argument("--what", nargs="+", choices=["confusion", "errors", "filters", "feature_maps",
-                                                  "fgsm", "rotation", "curves", "augmentation"],
+                                                  "fgsm", "pgd", "rotation", "calibration",
+                                                  "curves", "augmentation"],
                    help="analyses to run (default: every one that applies to the model)")
     p.add_argument("--compare", nargs="+", metavar="RUN",
                    help="other runs to draw beside the first (confusion, fgsm, rotation, curves)")

@@ -1,6 +1,7 @@
 """Adversarial examples by the fast gradient sign method (FGSM, Goodfellow et al. 2015):
 x_adv = clip(x + eps * sign(d loss / d x), 0, 1). A step too small to see can change the answer:
-the panda that becomes a gibbon."""
+the panda that becomes a gibbon. And by projected gradient descent (PGD, Madry et al. 2018):
+several smaller signed steps, each projected back into the eps-ball around x."""
 from __future__ import annotations
 
 import numpy as np
@@ -107,6 +108,31 @@ def fgsm_accuracy(model, data, eps=EPS) -> dict:
                                            for e in eps], "count": int(len(y))}
 
 
+PGD_STEPS = 10
+
+
+def pgd_accuracy(model, data, eps=EPS, *, steps: int = PGD_STEPS) -> dict:
+    """{"eps", "accuracy", "count", "steps"}: accuracy under PGD for each step size. The attack
+    starts from the FGSM example and takes `steps` signed steps of 2.5 eps / steps, each
+    projected back into the L-infinity ball of radius eps around x and into [0, 1]; an example
+    counts as robust only if no iterate fools the model, so PGD is at least as strong as FGSM.
+    """
+    eps = check_eps(eps)
+    steps = validation.positive_int("steps", steps)
+    x, y = inputs.as_arrays(data)
+    first_sign = gradient_sign(model, x, y)
+    accuracy = []
+    for e in eps:
+        adversarial = perturb(x, first_sign, e)
+        robust = inputs.predict_classes(model, adversarial)[0] == y
+        for _ in range(steps if e > 0 else 0):
+            moved = adversarial + (2.5 * e / steps) * gradient_sign(model, adversarial, y)
+            adversarial = np.clip(np.clip(moved, x - e, x + e), 0.0, 1.0).astype(x.dtype)
+            robust &= inputs.predict_classes(model, adversarial)[0] == y
+        accuracy.append(float(robust.mean()))
+    return {"eps": list(eps), "accuracy": accuracy, "count": int(len(y)), "steps": steps}
+
+
 def fgsm_examples(model, data, eps=EPS, *, count=4, pool=512) -> dict:
     """`count` examples, correctly classified and then fooled where possible, at the smallest
     non-zero eps that fools the model on `count` of the first `pool` examples (else the largest).
@@ -148,8 +174,8 @@ def plot_fgsm(examples, class_names):
     return fig
 
 
-def plot_fgsm_accuracy(results: dict):
-    """results = {label: fgsm_accuracy(...)}: one curve per model."""
+def plot_fgsm_accuracy(results: dict, title: str = "Accuracy under FGSM attack"):
+    """results = {label: fgsm_accuracy(...) or pgd_accuracy(...)}: one curve per entry."""
     curves = {label: (r["eps"], r["accuracy"]) for label, r in results.items()}
     return plots.line_plot(curves, xlabel="eps (step size of the perturbation)",
-                           ylabel="test accuracy", title="Accuracy under FGSM attack")
+                           ylabel="test accuracy", title=title)

@@ -3,30 +3,31 @@ numbers behind them (JSON) to an output folder."""
 from __future__ import annotations
 
 from zoo import validation
-from zoo.analysis import (adversarial, augment_preview, errors_grid, filters, requirements,
-                          robustness)
+from zoo.analysis import (adversarial, augment_preview, calibration, errors_grid, filters,
+                          requirements, robustness)
 from zoo.reports import confusion, curves
 from zoo.analysis.subject import Subject
 from zoo.errors import InvalidArgumentError
 
 DEFAULT_WHAT = ("confusion", "errors", "filters", "feature_maps", "fgsm", "rotation")
-WHAT = DEFAULT_WHAT + ("curves", "augmentation")
+WHAT = DEFAULT_WHAT + ("curves", "augmentation", "pgd", "calibration")
 
 
 def analyze(run_or_model, what=None, *, out_dir=None, data_dir=None, subset=None,
             eps=adversarial.EPS, angles=robustness.ANGLES, data=None, class_names=None,
-            image_index=0) -> dict[str, list[str]]:
+            image_index=0, validation_data=None) -> dict[str, list[str]]:
     """Analyse one trained model: a run folder, a .keras file or a keras.Model.
 
     what: names from WHAT; None runs those of DEFAULT_WHAT that apply to the model (no filters
     for a dense net). out_dir: by default <run folder>/analysis. data: the test data as (x, y)
     arrays or a dataset, instead of loading the run's dataset with zoo.data (data_dir, subset).
-    image_index: the test example whose feature maps and rotations are drawn.
+    image_index: the test example whose feature maps and rotations are drawn. validation_data:
+    the validation split as (x, y), for calibration's temperature, with explicit `data`.
     Returns {analysis: [paths written]}."""
     eps, angles = adversarial.check_eps(eps), robustness.check_angles(angles)
     image_index = validation.non_negative_int("image_index", image_index)
     subject = Subject(run_or_model, out_dir=out_dir, data=data, class_names=class_names,
-                      data_dir=data_dir, subset=subset)
+                      data_dir=data_dir, subset=subset, validation=validation_data)
     chosen = _choose(what, subject)
     if {"feature_maps", "rotation"} & set(chosen) and image_index >= len(subject.test[0]):
         raise InvalidArgumentError(f"image_index={image_index} is invalid: the test data has "
@@ -92,6 +93,24 @@ def _fgsm(s, eps, **_):
             s.write_json({"model": s.label, **result, "examples": shown}, "fgsm.json")]
 
 
+def _pgd(s, eps, **_):
+    """PGD beside FGSM, on the same test images and step sizes."""
+    fgsm = adversarial.fgsm_accuracy(s.model, s.test, eps)
+    pgd = adversarial.pgd_accuracy(s.model, s.test, eps)
+    figure = adversarial.plot_fgsm_accuracy(
+        {"FGSM": fgsm, f"PGD ({pgd['steps']} steps)": pgd},
+        title=f"{s.label}: accuracy under attack")
+    return [s.write_figure(figure, "pgd_accuracy.png"),
+            s.write_json({"model": s.label, "fgsm": fgsm, "pgd": pgd}, "pgd.json")]
+
+
+def _calibration(s, **_):
+    result = calibration.calibration(s.model, s.validation, s.test)
+    return [s.write_figure(calibration.plot_reliability(result, f"{s.label}: reliability on "
+                                                                "test"), "calibration.png"),
+            s.write_json({"model": s.label, **result}, "calibration.json")]
+
+
 def _rotation(s, angles, image_index, **_):
     result = robustness.rotation_accuracy(s.model, s.test, angles)
     return [s.write_figure(robustness.plot_rotation({s.label: result}), "rotation.png"),
@@ -124,4 +143,5 @@ def _augmentation(s, **_):
 
 STEPS = {"confusion": _confusion, "errors": _errors, "filters": _filters,
          "feature_maps": _feature_maps, "fgsm": _fgsm, "rotation": _rotation,
-         "curves": _curves, "augmentation": _augmentation}
+         "curves": _curves, "augmentation": _augmentation, "pgd": _pgd,
+         "calibration": _calibration}

@@ -6,8 +6,9 @@ from zoo.analysis import filters
 from zoo.reports import inputs
 from zoo.errors import InvalidArgumentError, RunError, ZooError
 
-NEEDS_IMAGES = ("errors", "filters", "feature_maps", "fgsm", "rotation", "augmentation")
-NEEDS_CLASSIFIER = ("confusion", "errors", "filters", "feature_maps", "fgsm", "rotation")
+NEEDS_IMAGES = ("errors", "filters", "feature_maps", "fgsm", "rotation", "augmentation", "pgd")
+NEEDS_CLASSIFIER = ("confusion", "errors", "filters", "feature_maps", "fgsm", "rotation", "pgd",
+                    "calibration")
 
 
 def check(name: str, subject):
@@ -24,6 +25,10 @@ def check(name: str, subject):
         filters.first_conv_layer(model)
     if name == "feature_maps":
         filters.conv_layers(model)
+    if name == "calibration" and subject.validation is None:
+        raise RunError(f"calibration fits its temperature on the validation split; "
+                       f"{subject.label} has none here. Pass validation_data=(x, y) (Python) or "
+                       "analyse a run trained with a validation split.")
     if name == "curves" and subject.history_file() is None:
         raise RunError(f"curves needs a run folder with a history.csv; {subject.label} has none.")
 

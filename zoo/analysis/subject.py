@@ -15,11 +15,12 @@ from zoo.errors import InvalidArgumentError
 
 class Subject:
     def __init__(self, run_or_model, *, out_dir=None, data=None, class_names=None,
-                 data_dir=None, subset=None, label=None):
+                 data_dir=None, subset=None, label=None, validation=None):
         self.model, self.config, self.folder = _open(run_or_model)
         self.label = label or self.config.get("model") or self.model.name
         self.out_dir = out_dir if out_dir is not None else _default_out_dir(run_or_model)
         self._data, self._class_names = data, class_names
+        self._validation = validation
         self._data_dir, self._subset = data_dir, subset
 
     @functools.cached_property
@@ -30,6 +31,16 @@ class Subject:
     @functools.cached_property
     def test(self) -> tuple[np.ndarray, np.ndarray]:
         return inputs.as_arrays(self.splits.test if self._data is None else self._data)
+
+    @functools.cached_property
+    def validation(self):
+        """The validation split as (x, y) arrays: given, else the run's; None when there is
+        none (explicit test data without validation data, or validation_fraction=0)."""
+        if self._validation is not None:
+            return inputs.as_arrays(self._validation)
+        if self._data is not None or self.splits.validation is None:
+            return None
+        return inputs.as_arrays(self.splits.validation)
 
     @functools.cached_property
     def class_names(self) -> list[str]:
