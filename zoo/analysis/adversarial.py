@@ -58,28 +58,32 @@ def _summed_loss(model, y):
 
 
 def input_gradient(model, x, y) -> np.ndarray:
-    """The gradient of the model's loss with respect to its input x, on whichever backend Keras
-    runs (TensorFlow, JAX or PyTorch)."""
+    """The gradient of the model's loss with respect to its input x."""
+    return gradient(_summed_loss(model, y), x)
+
+
+def gradient(function, x) -> np.ndarray:
+    """d function(x) / d x for a scalar function of a batch, on whichever backend Keras runs
+    (TensorFlow, JAX or PyTorch): Keras has no backend-neutral gradient of its own."""
     import keras
-    total = _summed_loss(model, y)
     x = keras.ops.convert_to_tensor(np.asarray(x, dtype="float32"))
     backend = keras.backend.backend()
     if backend == "tensorflow":
         import tensorflow as tf
         with tf.GradientTape() as tape:
             tape.watch(x)
-            value = total(x)
-        gradient = tape.gradient(value, x)
+            value = function(x)
+        result = tape.gradient(value, x)
     elif backend == "jax":
         import jax
-        gradient = jax.grad(total)(x)
+        result = jax.grad(function)(x)
     elif backend == "torch":
         x = x.detach().requires_grad_(True)
-        total(x).backward()
-        gradient = x.grad
+        function(x).backward()
+        result = x.grad
     else:
         raise InvalidArgumentError(f"Input gradients are not available on the {backend} backend.")
-    return keras.ops.convert_to_numpy(gradient)
+    return keras.ops.convert_to_numpy(result)
 
 
 def gradient_sign(model, x, y, *, batch_size=inputs.BATCH_SIZE) -> np.ndarray:

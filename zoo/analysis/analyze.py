@@ -3,14 +3,14 @@ numbers behind them (JSON) to an output folder."""
 from __future__ import annotations
 
 from zoo import validation
-from zoo.analysis import (adversarial, augment_preview, calibration, errors_grid, filters,
-                          requirements, robustness)
+from zoo.analysis import (adversarial, attribution, augment_preview, calibration, errors_grid,
+                          filters, requirements, robustness)
 from zoo.reports import confusion, curves
 from zoo.analysis.subject import Subject
 from zoo.errors import InvalidArgumentError
 
 DEFAULT_WHAT = ("confusion", "errors", "filters", "feature_maps", "fgsm", "rotation")
-WHAT = DEFAULT_WHAT + ("curves", "augmentation", "pgd", "calibration")
+WHAT = DEFAULT_WHAT + ("curves", "augmentation", "pgd", "calibration", "saliency", "gradcam")
 
 
 def analyze(run_or_model, what=None, *, out_dir=None, data_dir=None, subset=None,
@@ -104,6 +104,19 @@ def _pgd(s, eps, **_):
             s.write_json({"model": s.label, "fgsm": fgsm, "pgd": pgd}, "pgd.json")]
 
 
+def _attribution(methods, name):
+    def step(s, **_):
+        result = attribution.attributions(s.model, s.test, methods=methods)
+        summary = {"model": s.label, "methods": list(methods),
+                   "explained": "the predicted class", **{k: result[k] for k in (
+                       "indices", "true", "predicted", "confidence",
+                       "randomised_rank_correlation")}, "maps": result["maps"]}
+        return [s.write_figure(attribution.plot_attributions(result, s.class_names),
+                               f"{name}.png"),
+                s.write_json(summary, f"{name}.json")]
+    return step
+
+
 def _calibration(s, **_):
     result = calibration.calibration(s.model, s.validation, s.test)
     return [s.write_figure(calibration.plot_reliability(result, f"{s.label}: reliability on "
@@ -144,4 +157,6 @@ def _augmentation(s, **_):
 STEPS = {"confusion": _confusion, "errors": _errors, "filters": _filters,
          "feature_maps": _feature_maps, "fgsm": _fgsm, "rotation": _rotation,
          "curves": _curves, "augmentation": _augmentation, "pgd": _pgd,
-         "calibration": _calibration}
+         "calibration": _calibration,
+         "saliency": _attribution(("saliency", "smoothgrad"), "saliency"),
+         "gradcam": _attribution(("gradcam",), "gradcam")}

@@ -8,7 +8,7 @@ from zoo.errors import InvalidArgumentError, RunError, ZooError
 
 NEEDS_IMAGES = ("errors", "filters", "feature_maps", "fgsm", "rotation", "augmentation", "pgd")
 NEEDS_CLASSIFIER = ("confusion", "errors", "filters", "feature_maps", "fgsm", "rotation", "pgd",
-                    "calibration")
+                    "calibration", "saliency", "gradcam")
 
 
 def check(name: str, subject):
@@ -25,6 +25,11 @@ def check(name: str, subject):
         filters.first_conv_layer(model)
     if name == "feature_maps":
         filters.conv_layers(model)
+    if name in ("saliency", "gradcam"):
+        from zoo.analysis import attribution
+        attribution.check_differentiable(model)
+        if name == "gradcam":
+            attribution.last_conv_layer(model)
     if name == "calibration" and subject.validation is None:
         raise RunError(f"calibration fits its temperature on the validation split; "
                        f"{subject.label} has none here. Pass validation_data=(x, y) (Python) or "
