@@ -185,8 +185,8 @@ def build_parser(recipe=None) -> argparse.ArgumentParser:
     p.add_argument("target", metavar="RUN_OR_MODEL")
     p.add_argument("--what", nargs="+", choices=["confusion", "errors", "filters", "feature_maps",
                                                   "fgsm", "pgd", "rotation", "calibration",
-                                                  "saliency", "gradcam", "curves",
-                                                  "augmentation"],
+                                                  "saliency", "gradcam", "activation_max",
+                                                  "curves", "augmentation"],
                    help="analyses to run (default: every one that applies to the model)")
     p.add_argument("--compare", nargs="+", metavar="RUN",
                    help="other runs to draw beside the first (confusion, fgsm, rotation, curves)")

@@ -3,14 +3,15 @@ numbers behind them (JSON) to an output folder."""
 from __future__ import annotations
 
 from zoo import validation
-from zoo.analysis import (adversarial, attribution, augment_preview, calibration, errors_grid,
-                          filters, requirements, robustness)
+from zoo.analysis import (activation_max, adversarial, attribution, augment_preview, calibration,
+                          errors_grid, filters, requirements, robustness)
 from zoo.reports import confusion, curves
 from zoo.analysis.subject import Subject
 from zoo.errors import InvalidArgumentError
 
 DEFAULT_WHAT = ("confusion", "errors", "filters", "feature_maps", "fgsm", "rotation")
-WHAT = DEFAULT_WHAT + ("curves", "augmentation", "pgd", "calibration", "saliency", "gradcam")
+WHAT = DEFAULT_WHAT + ("curves", "augmentation", "pgd", "calibration", "saliency", "gradcam",
+                       "activation_max")
 
 
 def analyze(run_or_model, what=None, *, out_dir=None, data_dir=None, subset=None,
@@ -117,6 +118,14 @@ def _attribution(methods, name):
     return step
 
 
+def _activation_max(s, **_):
+    result = activation_max.responses(s.model)
+    summary = {name: {k: v for k, v in entry.items() if k != "images"}
+               for name, entry in result.items()}
+    return [s.write_figure(activation_max.plot_responses(result), "activation_max.png"),
+            s.write_json({"model": s.label, "layers": summary}, "activation_max.json")]
+
+
 def _calibration(s, **_):
     result = calibration.calibration(s.model, s.validation, s.test)
     return [s.write_figure(calibration.plot_reliability(result, f"{s.label}: reliability on "
@@ -159,4 +168,4 @@ STEPS = {"confusion": _confusion, "errors": _errors, "filters": _filters,
          "curves": _curves, "augmentation": _augmentation, "pgd": _pgd,
          "calibration": _calibration,
          "saliency": _attribution(("saliency", "smoothgrad"), "saliency"),
-         "gradcam": _attribution(("gradcam",), "gradcam")}
+         "gradcam": _attribution(("gradcam",), "gradcam"), "activation_max": _activation_max}

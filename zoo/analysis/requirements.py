@@ -6,7 +6,8 @@ from zoo.analysis import filters
 from zoo.reports import inputs
 from zoo.errors import InvalidArgumentError, RunError, ZooError
 
-NEEDS_IMAGES = ("errors", "filters", "feature_maps", "fgsm", "rotation", "augmentation", "pgd")
+NEEDS_IMAGES = ("errors", "filters", "feature_maps", "fgsm", "rotation", "augmentation", "pgd",
+                "activation_max")
 NEEDS_CLASSIFIER = ("confusion", "errors", "filters", "feature_maps", "fgsm", "rotation", "pgd",
                     "calibration", "saliency", "gradcam")
 
@@ -23,7 +24,7 @@ def check(name: str, subject):
             f"inputs of shape {tuple(model.inputs[0].shape[1:])}.")
     if name == "filters":
         filters.first_conv_layer(model)
-    if name == "feature_maps":
+    if name in ("feature_maps", "activation_max"):
         filters.conv_layers(model)
     if name in ("saliency", "gradcam"):
         from zoo.analysis import attribution
