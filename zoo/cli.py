@@ -122,6 +122,20 @@ def cmd_analyze(args):
             print(f"{kind}: {path}")
 
 
+def cmd_toys(args):
+    from zoo.analysis import toys
+    options = {"epochs": args.epochs} if args.epochs else {}
+    done = toys.linear_against_mlp(args.datasets, out_dir=args.out_dir,
+                                   output_dir=args.output_dir, seed=args.seed,
+                                   verbose=0 if args.quiet else 1, **options)
+    rows = [("dataset", *toys.MODELS)]
+    for name, row in done["results"].items():
+        rows.append((name, *(f"{row[label]['test_accuracy']:.3f}" for label in toys.MODELS)))
+    _print_table(rows)
+    for path in done["written"]:
+        print(path)
+
+
 def _print_table(rows):
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
@@ -197,6 +211,18 @@ def build_parser(recipe=None) -> argparse.ArgumentParser:
     p.add_argument("--data-dir")
     p.add_argument("--subset", type=int)
     p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser("toys", help="linear models against a small MLP on the 2D toy problems")
+    p.add_argument("datasets", nargs="*", default=["blobs", "xor", "rings", "spirals"],
+                   choices=["blobs", "xor", "rings", "spirals"], metavar="DATASET",
+                   help="blobs, xor, rings, spirals [all]")
+    p.add_argument("--epochs", type=int, help="epochs of every run (default: each recipe, "
+                                              "adapted to the small data)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out-dir", default="toys", help="where the figure goes [toys]")
+    p.add_argument("--output-dir", default="runs", help="where the runs go [runs]")
+    p.add_argument("--quiet", action="store_true", help="no line per run")
+    p.set_defaults(func=cmd_toys)
 
     from tuning.cli import add_parser as add_tune_parser
     from zoo.serving.cli import add_parser as add_serving_parsers

@@ -14,7 +14,7 @@ from zoo.data.catalog import DatasetInfo
 from zoo.errors import InvalidArgumentError
 
 PRESETS = {"image": ("none", "light", "standard"), "series": ("none", "light", "standard"),
-           "text": ("none",)}
+           "text": ("none",), "points": ("none",)}
 # Whether a left-right mirror image keeps its class. Folders of unknown content get no flips:
 # a missing flip costs a little accuracy, a wrong one teaches the model wrong labels.
 HORIZONTAL_FLIP = {"mnist": False, "fashion_mnist": True, "cifar10": True, "cats_vs_dogs": True}
@@ -40,7 +40,8 @@ def augmentation(preset: str, dataset, *, seed: int | None = None):
 
     info = _info(dataset)
     validation.choice("augment", preset, PRESETS[info.domain])
-    build = {"image": _image_layers, "series": _series_layers, "text": lambda *_: []}[info.domain]
+    build = {"image": _image_layers, "series": _series_layers, "text": lambda *_: [],
+             "points": lambda *_: []}[info.domain]
     seeds = itertools.count(seed) if seed is not None else itertools.repeat(None)
     return keras.Sequential(build(preset, info, seeds), name=f"augmentation_{preset}")
 

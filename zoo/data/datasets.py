@@ -287,5 +287,11 @@ def _folder(name: str, kind: str, root: Path, image_size) -> Raw:
                       for split in info.splits})
 
 
+def _toy(entry, **_):
+    from zoo.data import toys
+    return Raw(entry.info, toys.arrays(entry.info.name.removeprefix("toy_")))
+
+
 BUILTIN_READERS = {"mnist": _idx, "fashion_mnist": _idx, "cifar10": _image_tarball,
-                   "cats_vs_dogs": _image_tarball, "imdb": _imdb, "forda": _forda}
+                   "cats_vs_dogs": _image_tarball, "imdb": _imdb, "forda": _forda,
+                   **{name: _toy for name in ("toy_blobs", "toy_xor", "toy_rings", "toy_spirals")}}

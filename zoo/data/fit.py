@@ -5,7 +5,7 @@ from zoo import validation
 from zoo.data.catalog import DatasetInfo
 from zoo.errors import DataError
 
-HEADS = ("softmax", "sigmoid", "multilabel", "regression")
+HEADS = ("softmax", "sigmoid", "multilabel", "regression", "hinge")
 
 
 def _shape_problem(info: DatasetInfo, input_shape) -> str | None:
@@ -20,8 +20,8 @@ def _shape_problem(info: DatasetInfo, input_shape) -> str | None:
 
 
 def _head_problem(info: DatasetInfo, num_outputs: int, head: str) -> str | None:
-    if head == "softmax" and num_outputs != info.num_classes:
-        return (f"the dataset has {info.num_classes} classes but the softmax head has "
+    if head in ("softmax", "hinge") and num_outputs != info.num_classes:
+        return (f"the dataset has {info.num_classes} classes but the {head} head has "
                 f"{num_outputs} outputs")
     if head == "sigmoid" and (num_outputs != 1 or info.num_classes != 2):
         return (f"a sigmoid head needs 1 output and 2 classes, but the model has {num_outputs} "

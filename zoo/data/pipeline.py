@@ -58,7 +58,7 @@ def _preparation(domain: str, image_size):
             inputs = tf.cast(inputs, tf.float32) / 255.0
             if image_size is not None and tuple(inputs.shape[1:3]) != tuple(image_size):
                 inputs = tf.image.resize(inputs, image_size)
-        elif domain == "series":
+        elif domain in ("series", "points"):
             inputs = tf.cast(inputs, tf.float32)
         else:
             inputs = tf.cast(inputs, tf.int32)

@@ -1,4 +1,4 @@
-"""The zoo's own layers, registered with Keras so that saved models load in safe mode.
+"""The zoo's own layers and losses, registered with Keras so that saved models load in safe mode.
 Imports Keras at module level: import it only where a model is built or loaded."""
 import keras
 
@@ -13,3 +13,16 @@ class VGGPreprocess(keras.layers.Layer):
     def call(self, x):
         x = keras.ops.flip(x, axis=-1) * 255.0
         return x - keras.ops.convert_to_tensor(self.MEAN_BGR, dtype=x.dtype)
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+def multiclass_hinge(y_true, y_pred):
+    """The multiclass SVM loss of the lecture (Weston and Watkins 1999): for integer labels y and
+    class scores s, the sum over wrong classes j of max(0, s_j - s_y + 1). Written here because
+    Keras' CategoricalHinge is the Crammer-Singer form (only the best wrong class counts) and
+    takes one-hot labels."""
+    labels = keras.ops.reshape(keras.ops.cast(y_true, "int32"), (-1,))
+    onehot = keras.ops.one_hot(labels, keras.ops.shape(y_pred)[-1], dtype=y_pred.dtype)
+    correct = keras.ops.sum(y_pred * onehot, axis=-1, keepdims=True)
+    margins = keras.ops.maximum(0.0, y_pred - correct + 1.0) * (1.0 - onehot)
+    return keras.ops.sum(margins, axis=-1)

@@ -4,9 +4,10 @@ from __future__ import annotations
 from zoo import validation
 from zoo.errors import InvalidArgumentError
 
-HEADS = ("softmax", "sigmoid", "multilabel", "regression")
+HEADS = ("softmax", "sigmoid", "multilabel", "regression", "hinge")
 TASK_OF_HEAD = {"softmax": "multiclass", "sigmoid": "binary", "multilabel": "multilabel",
-                "regression": "regression"}
+                "regression": "regression", "hinge": "multiclass"}
+HINGE_OUTPUT = "hinge_scores"  # the name that tells a hinge head from a regression one
 
 
 def check_common(*, num_classes, head, dropout=0.0, l2=0.0, batchnorm=False):
@@ -17,9 +18,10 @@ def check_common(*, num_classes, head, dropout=0.0, l2=0.0, batchnorm=False):
         raise InvalidArgumentError(
             f"head='sigmoid' is a binary head with one output, but num_classes={num_classes}: use "
             "num_classes=2, or head='softmax' (one class per example) or head='multilabel'.")
-    if head == "softmax" and num_classes < 2:
+    if head in ("softmax", "hinge") and num_classes < 2:
         raise InvalidArgumentError(
-            "head='softmax' needs num_classes >= 2; for one output use head='sigmoid' or 'regression'.")
+            f"head={head!r} needs num_classes >= 2; for one output use head='sigmoid' or "
+            "'regression'.")
     return (num_classes, head, validation.probability("dropout", dropout),
             validation.non_negative_float("l2", l2), validation.boolean("batchnorm", batchnorm))
 
@@ -36,10 +38,13 @@ def regularizer(l2: float):
 
 def output_head(x, *, head: str, num_classes: int, l2: float = 0.0, name: str = "predictions"):
     """The last layer: softmax over classes, one sigmoid (binary), independent sigmoids
-    (multilabel) or linear outputs (regression)."""
+    (multilabel), linear outputs (regression) or linear class scores for the multiclass SVM
+    loss (hinge)."""
     import keras
     activation = {"softmax": "softmax", "sigmoid": "sigmoid", "multilabel": "sigmoid",
-                  "regression": None}[head]
+                  "regression": None, "hinge": None}[head]
+    if head == "hinge":
+        name = HINGE_OUTPUT
     # Outputs stay float32 under mixed precision: softmax/sigmoid in float16 lose accuracy.
     return keras.layers.Dense(num_outputs(head, num_classes), activation=activation,
                               kernel_regularizer=regularizer(l2), dtype="float32", name=name)(x)
@@ -54,6 +59,10 @@ def compile_arguments(head: str) -> dict:
     if head == "sigmoid":
         return {"loss": keras.losses.BinaryCrossentropy(),
                 "metrics": [keras.metrics.BinaryAccuracy(name="accuracy")]}
+    if head == "hinge":
+        from zoo.models.custom_layers import multiclass_hinge
+        return {"loss": multiclass_hinge,
+                "metrics": [keras.metrics.SparseCategoricalAccuracy(name="accuracy")]}
     if head == "multilabel":
         return {"loss": keras.losses.BinaryCrossentropy(),
                 "metrics": [keras.metrics.BinaryAccuracy(name="accuracy"),
@@ -64,7 +73,8 @@ def compile_arguments(head: str) -> dict:
 
 
 METRICS_OF_HEAD = {"softmax": ("loss", "accuracy"), "sigmoid": ("loss", "accuracy"),
-                   "multilabel": ("loss", "accuracy", "auc"), "regression": ("loss", "mae")}
+                   "multilabel": ("loss", "accuracy", "auc"), "regression": ("loss", "mae"),
+                   "hinge": ("loss", "accuracy")}
 
 
 def head_of(model) -> str:
@@ -78,6 +88,6 @@ def head_of(model) -> str:
     if activation == "sigmoid":
         return "sigmoid" if units == 1 else "multilabel"
     if activation in ("linear", None):
-        return "regression"
+        return "hinge" if last.name == HINGE_OUTPUT else "regression"
     raise InvalidArgumentError(
         f"Cannot tell the head of {model.name!r}: its last layer has activation {activation!r}.")
