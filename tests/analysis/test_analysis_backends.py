@@ -1,5 +1,5 @@
 """input_gradient goes through the Keras backend: under JAX it gives the same FGSM direction as
-under TensorFlow for the same weights."""
+under TensorFlow for the same weights, and the same saliency, Grad-CAM, PGD and calibration."""
 import json
 import os
 import subprocess
@@ -20,7 +20,16 @@ SCRIPT = textwrap.dedent("""
     arrays = np.load(sys.argv[2])
     gradient = analysis.input_gradient(model, arrays["x"], arrays["y"])
     accuracy = analysis.fgsm_accuracy(model, (arrays["x"], arrays["y"]), eps=(0.0, 0.2))
-    print(json.dumps({"gradient": gradient.tolist(), "fgsm": accuracy["accuracy"]}))
+    from zoo.analysis import adversarial, attribution, calibration
+    classes = arrays["y"]
+    print(json.dumps({"gradient": gradient.tolist(), "fgsm": accuracy["accuracy"],
+                      "saliency": attribution.saliency(model, arrays["x"], classes).tolist(),
+                      "gradcam": attribution.gradcam(model, arrays["x"], classes).tolist(),
+                      "pgd": adversarial.pgd_accuracy(model, (arrays["x"], arrays["y"]),
+                                                      eps=(0.1,), steps=3)["accuracy"],
+                      "calibration": calibration.calibration(
+                          model, (arrays["x"], arrays["y"]), (arrays["x"], arrays["y"]))[
+                              "temperature"]}))
 """)
 
 
@@ -42,3 +51,13 @@ def test_jax_input_gradient_matches_tensorflow(runs, trained, data, tmp_path):
     assert np.array_equal(np.sign(on_jax[clear]), np.sign(on_tf[clear]))
     assert result["fgsm"] == pytest.approx(analysis.fgsm_accuracy(trained, (x, y), eps=(0.0, 0.2))
                                            ["accuracy"], abs=1 / 16)
+
+    from zoo.analysis import adversarial, attribution, calibration
+    np.testing.assert_allclose(np.array(result["saliency"]), attribution.saliency(trained, x, y),
+                               rtol=1e-3, atol=1e-6)
+    np.testing.assert_allclose(np.array(result["gradcam"]), attribution.gradcam(trained, x, y),
+                               atol=1e-4)
+    assert result["pgd"] == pytest.approx(adversarial.pgd_accuracy(
+        trained, (x, y), eps=(0.1,), steps=3)["accuracy"], abs=1 / 16)
+    assert result["calibration"] == pytest.approx(
+        calibration.calibration(trained, (x, y), (x, y))["temperature"], rel=1e-2)

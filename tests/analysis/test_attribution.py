@@ -38,6 +38,19 @@ def test_gradcam_points_at_the_square(trained, data):
     assert hits >= 0.75 * len(squares)
 
 
+def test_gradcam_cuts_a_residual_network_after_its_last_block():
+    import keras
+    import zoo
+    keras.utils.set_random_seed(0)
+    model = zoo.build("resnet_small", input_shape=(16, 16, 3), num_classes=3, filters=(4, 8, 8),
+                      blocks_per_stage=1)
+    body, head, name = attribution.split_at_maps(model)
+    x = np.random.default_rng(0).uniform(0, 1, (2, 16, 16, 3)).astype("float32")
+    np.testing.assert_allclose(head.predict(body.predict(x, verbose=0), verbose=0),
+                               model.predict(x, verbose=0), atol=1e-5)
+    assert attribution.gradcam(model, x, [0, 1]).shape == (2, 16, 16)
+
+
 def test_maps_change_when_the_weights_are_randomised(trained, data):
     result = attribution.attributions(trained, data["test"], count=6)
     for method, rho in result["randomised_rank_correlation"].items():

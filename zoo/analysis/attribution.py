@@ -71,26 +71,35 @@ def last_conv_layer(model):
     return convs[-1]
 
 
-def gradcam(model, x, classes, layer=None) -> np.ndarray:
-    """Grad-CAM maps, (N, H, W) for images or (N, T) for series, each scaled to [0, 1]."""
+def split_at_maps(model, layer=None):
+    """(body, head): the model cut where Grad-CAM reads its feature maps, so that
+    head(body(x)) == model(x). At `layer` if given, else at the last convolution or, when the
+    rest of the network also reads earlier tensors (a residual shortcut), at the first layer
+    after it through which everything passes (the block's sum)."""
     import keras
-    if keras.backend.backend() != "tensorflow":
-        raise InvalidArgumentError("Grad-CAM needs the gradient at an inner layer, which the zoo "
-                                   "takes with TensorFlow's GradientTape: run it with "
-                                   "KERAS_BACKEND=tensorflow (saliency works on every backend).")
-    import tensorflow as tf
-    layer = layer or last_conv_layer(model)
-    inner = keras.Model(model.inputs, [layer.output, model.outputs[0]])
-    x = tf.convert_to_tensor(np.asarray(x, dtype="float32"))
-    classes = np.asarray(classes, dtype="int32")
-    with tf.GradientTape() as tape:
-        maps, p = inner(x, training=False)
-        if p.shape[-1] == 1:
-            p = tf.concat([1.0 - p, p], axis=-1)
-        score = tf.reduce_sum(tf.math.log(tf.maximum(
-            tf.gather(p, classes, axis=1, batch_dims=1), 1e-12)))
-    grads = tape.gradient(score, maps).numpy()
-    maps = maps.numpy()
+    layers = model.layers
+    start = layers.index(layer or last_conv_layer(model))
+    rank = len(model.inputs[0].shape)
+    for candidate in layers[start:] if layer is None else [layer]:
+        if len(candidate.output.shape) != rank:
+            continue
+        try:
+            head = keras.Model(candidate.output, model.outputs[0])
+        except ValueError:  # the outputs need more than this layer's output
+            continue
+        return keras.Model(model.inputs, candidate.output), head, candidate.name
+    raise InvalidArgumentError(f"{model.name} cannot be cut after {layers[start].name}: Grad-CAM "
+                               "needs one layer of feature maps that the rest of the network "
+                               "reads alone.")
+
+
+def gradcam(model, x, classes, layer=None) -> np.ndarray:
+    """Grad-CAM maps, (N, H, W) for images or (N, T) for series, each scaled to [0, 1]. The
+    gradient is taken through the Keras backend (any backend), on the network's head."""
+    body, head, _ = split_at_maps(model, layer)
+    x = np.asarray(x, dtype="float32")
+    maps = np.asarray(body.predict(x, verbose=0), dtype="float32")
+    grads = gradient(class_log_probability(head, classes), maps)
     positions = tuple(range(1, maps.ndim - 1))
     weights = grads.mean(axis=positions, keepdims=True)
     cam = np.maximum((weights * maps).sum(axis=-1), 0.0)
@@ -100,12 +109,14 @@ def gradcam(model, x, classes, layer=None) -> np.ndarray:
 
 
 def _resized(maps: np.ndarray, size: tuple) -> np.ndarray:
-    import tensorflow as tf
+    """Bilinear resize of (N, h, w) or (N, t) maps to the input's size, on the Keras backend."""
+    import keras
     if maps.shape[1:] == size:
         return maps
-    if len(size) == 1:  # series: (N, T') -> (N, T)
-        return tf.image.resize(maps[:, :, None, None], (size[0], 1)).numpy()[:, :, 0, 0]
-    return tf.image.resize(maps[..., None], size).numpy()[..., 0]
+    if len(size) == 1:  # series: (N, T') -> (N, T), as an image of width 1
+        out = keras.ops.image.resize(maps[:, :, None, None], (size[0], 1))
+        return keras.ops.convert_to_numpy(out)[:, :, 0, 0]
+    return keras.ops.convert_to_numpy(keras.ops.image.resize(maps[..., None], size))[..., 0]
 
 
 def randomized(model):

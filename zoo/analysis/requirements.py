@@ -30,7 +30,7 @@ def check(name: str, subject):
         from zoo.analysis import attribution
         attribution.check_differentiable(model)
         if name == "gradcam":
-            attribution.last_conv_layer(model)
+            attribution.split_at_maps(model)
     if name == "calibration" and subject.validation is None:
         raise RunError(f"calibration fits its temperature on the validation split; "
                        f"{subject.label} has none here. Pass validation_data=(x, y) (Python) or "
