@@ -135,7 +135,8 @@ def _exportable(run, fmt):
     shape = tuple(run.input_shape)
     takes = {"image": f"raw pixels 0-255, float32 (batch, {', '.join(map(str, shape))})",
              "text": "raw strings of text (batch,)",
-             "series": f"series, float32 (batch, {', '.join(map(str, shape))})"}[run.domain]
+             "series": f"series, float32 (batch, {', '.join(map(str, shape))})",
+             "points": f"points, float32 (batch, {', '.join(map(str, shape))})"}[run.domain]
     return run.serving_model(), takes, lambda raw: raw
 
 

@@ -23,21 +23,22 @@ def as_batch(record: dict, inputs) -> np.ndarray:
         return np.array([_text(item) for item in items], dtype=object)
     if domain == "series":
         return _series(items, record["input_shape"])
+    if domain == "points":
+        return _points(items, record["input_shape"])
     raise DataError(f"Cannot prepare inputs of the {domain!r} domain.")
 
 
 def _as_list(inputs, domain) -> list:
-    if isinstance(inputs, (str, os.PathLike)):
+    """One input, or a batch: an array is one input when its shape is that of one (an image
+    (H, W) or (H, W, C), a series (T,) or (T, 1), a point (2,)), else a batch of them."""
+    if isinstance(inputs, (str, bytes, os.PathLike)):
         return [inputs]
-    if isinstance(inputs, np.ndarray):
-        single = {"image": 3, "series": 1}.get(domain)
-        if single is not None and inputs.ndim <= single and not (domain == "series"
-                                                                 and inputs.ndim == 2):
-            return [inputs]
-        if domain == "series" and inputs.ndim == 2 and inputs.shape[-1] == 1:
-            return [inputs]  # one (length, 1) series
+    if not isinstance(inputs, np.ndarray):
         return list(inputs)
-    return list(inputs)
+    one = {"image": inputs.ndim in (2, 3),
+           "series": inputs.ndim == 1 or (inputs.ndim == 2 and inputs.shape[-1] == 1),
+           "points": inputs.ndim == 1}.get(domain, False)
+    return [inputs] if one else list(inputs)
 
 
 def _is_file(item) -> bool:
@@ -95,3 +96,10 @@ def _series(items, input_shape) -> np.ndarray:
             row = np.asarray(item, dtype=np.float32).reshape(-1)
             batches.append(series_array([row], length))
     return np.concatenate(batches)
+
+
+def _points(items, input_shape) -> np.ndarray:
+    array = np.asarray(items, dtype=np.float32).reshape(len(items), -1)
+    if array.shape[1:] != tuple(input_shape):
+        raise DataError(f"Points of {array.shape[1]} values; the model takes {input_shape[0]}.")
+    return array
