@@ -1,6 +1,7 @@
 """What a filter responds to: activation maximisation (Erhan et al. 2009; the regularised form
 of Yosinski et al. 2015). From grey plus a little noise, gradient ascent on the input raises the
-mean activation of one filter, with the usual regularisers: a random jitter of the image each
+activation of one filter at the centre of its feature map (the filter's mean over all positions
+would mostly ask for a brighter or darker image), with the usual regularisers: a random jitter of the image each
 step, a slight blur every few steps and a decay towards grey, so that the image shows a pattern
 and not high-frequency noise. For the first layer the answer is known (the filter's own weights,
 repeated), so its orientation is compared with the kernel's: the `orientation_difference`."""
@@ -35,10 +36,10 @@ def maximise(model, layer, filters, *, steps=STEPS, seed=0) -> np.ndarray:
     inner = keras.Model(model.inputs, layer.output)
     select = keras.ops.convert_to_tensor(np.eye(channels, dtype="float32")[filters])
 
-    def objective(x):  # the sum over the batch of each image's own filter's mean activation
+    def objective(x):  # the sum over the batch of each image's own filter at the centre
         out = inner(x, training=False)
-        mean = keras.ops.mean(out, axis=tuple(range(1, len(out.shape) - 1)))
-        return keras.ops.sum(mean * select)
+        centre = out[:, out.shape[1] // 2, out.shape[2] // 2, :]
+        return keras.ops.sum(centre * select)
 
     rng = np.random.default_rng(seed)
     shape = (len(filters),) + tuple(model.inputs[0].shape[1:])
