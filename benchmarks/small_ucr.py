@@ -52,18 +52,40 @@ def main(argv=None):
     parser.add_argument("--first-seed", type=int, default=0, help="seeds FIRST, FIRST + 1, ...")
     parser.add_argument("--only", nargs="+", help="dataset names (default: every one)")
     parser.add_argument("--out", help="write the result as JSON here")
+    parser.add_argument("--merge", nargs="+", metavar="JSON",
+                        help="train nothing: join the runs of earlier --out files (jobs run side "
+                             "by side, one per dataset or seed) into one table")
     args = parser.parse_args(argv)
     root = Path(os.environ.get("ZOO_DATA_DIR", "../shared/data")) / "ucr"
     anchors = published(root)
+    runs_of = {}
+    if args.merge:
+        for path in args.merge:
+            saved = json.loads(Path(path).read_text())
+            args.model = saved["model"]
+            for row in saved["rows"]:
+                runs_of.setdefault(row["dataset"], []).extend(row["runs"])
+    else:
+        for name in args.only or sorted(anchors):
+            runs_of[name] = []
+            for seed in range(args.first_seed, args.first_seed + args.seeds):
+                with tempfile.TemporaryDirectory() as out:
+                    run = train(args.model, (root / name).resolve(), seed, out)
+                runs_of[name].append(run)
+                print(f"{name} seed {seed}: test accuracy {run['test_accuracy']:.4f} "
+                      f"({run['epochs']} epochs, weights of epoch {run['weights_of_epoch']}, "
+                      f"{run['wall_time_s']} s)", flush=True)
+    result = summary(args.model, runs_of, anchors)
+    if args.out:
+        Path(args.out).write_text(json.dumps(result, indent=2))
+    return result
+
+
+def summary(model: str, runs_of: dict, anchors: dict) -> dict:
+    """Mean, spread and gap to the published figure per dataset; printed as a table."""
     rows = []
-    for name in args.only or sorted(anchors):
-        runs = []
-        for seed in range(args.first_seed, args.first_seed + args.seeds):
-            with tempfile.TemporaryDirectory() as out:
-                runs.append(train(args.model, (root / name).resolve(), seed, out))
-            print(f"{name} seed {seed}: test accuracy {runs[-1]['test_accuracy']:.4f} "
-                  f"({runs[-1]['epochs']} epochs, weights of epoch "
-                  f"{runs[-1]['weights_of_epoch']}, {runs[-1]['wall_time_s']} s)", flush=True)
+    for name, runs in sorted(runs_of.items()):
+        runs = sorted(runs, key=lambda r: r["seed"])
         accuracies = [r["test_accuracy"] for r in runs]
         rows.append({"dataset": name, "published": anchors[name],
                      "mean": round(statistics.mean(accuracies), 4),
@@ -72,18 +94,17 @@ def main(argv=None):
                      "runs": runs})
     mean_gap = statistics.mean(r["gap_points"] for r in rows)
     worst = min(r["gap_points"] for r in rows)
-    result = {"model": args.model, "seeds": args.seeds, "rows": rows,
+    seeds = sorted({r["seed"] for row in rows for r in row["runs"]})
+    result = {"model": model, "seeds": seeds, "rows": rows,
               "mean_gap_points": round(mean_gap, 1), "worst_gap_points": worst,
               "goal_met": mean_gap >= -3 and worst >= -8}
-    print(f"\n| dataset | published ResNet | {args.model} (mean ± sd, {args.seeds} seeds) | gap |")
+    print(f"\n| dataset | published ResNet | {model} (mean ± sd, seeds {seeds}) | gap |")
     print("|---|---|---|---|")
     for r in rows:
         print(f"| {r['dataset']} | {r['published']:.3f} | {r['mean']:.3f} ± {r['std']:.3f} | "
               f"{r['gap_points']:+.1f} |")
     print(f"mean gap {mean_gap:+.1f} points (goal >= -3), worst {worst:+.1f} (goal >= -8): "
           f"{'met' if result['goal_met'] else 'not met'}")
-    if args.out:
-        Path(args.out).write_text(json.dumps(result, indent=2))
     return result
 
 
