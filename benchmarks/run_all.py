@@ -72,6 +72,11 @@ BENCHMARKS = {
         ("bayesian mean trials / grid trials (replayed seeds)",
          round(r["replays"]["bayesian"]["mean"] / r["grid_trials"], 2), "<= 0.33",
          r["replays"]["bayesian"]["mean"] / r["grid_trials"] <= 1 / 3)]),
+    "export_parity": ([], ["--only", "series", "--examples", "16", "--subset", "200"], lambda r: [
+        ("largest |exported - Keras| over the families and formats", r["largest_difference"],
+         "<= 1e-4", r["parity_met"]),
+        ("slowest artefact / Keras predict, per example at batch 1", r["slowest_batch_1_ratio"],
+         "<= 1", r["batch_1_goal_met"])]),
 }
 # Benchmarks that write folders of their own: where, when the report does not go to benchmarks/.
 OUTPUT_DIR_OPTION = {"strategy_efficiency": "--output-dir"}
