@@ -44,6 +44,11 @@ def test_a_tiny_validation_split_keeps_the_final_weights():
     changes, _ = adapt.fit_budget(config, 32, explicit={"patience"}, n_validation=4)
     assert "patience" not in changes
     assert "patience" not in adapt.fit_budget(config, 3240, n_validation=360)[0]
+    constant = zoo.recipe("cnn1d_series")  # a constant rate: final weights need a decay
+    changes, _ = adapt.fit_budget(constant, 32, n_validation=4)
+    assert changes["lr_schedule"] == "cosine" and changes["patience"] is None
+    changes, _ = adapt.fit_budget(constant, 32, explicit={"lr_schedule"}, n_validation=4)
+    assert "lr_schedule" not in changes
 
 
 def test_a_short_run_averages_only_its_last_steps():
