@@ -125,7 +125,7 @@ def cmd_analyze(args):
 def cmd_toys(args):
     from zoo.analysis import toys
     options = {"epochs": args.epochs} if args.epochs else {}
-    done = toys.linear_against_mlp(args.datasets, out_dir=args.out_dir,
+    done = toys.linear_against_mlp(args.datasets or toys.DATASETS, out_dir=args.out_dir,
                                    output_dir=args.output_dir, seed=args.seed,
                                    verbose=0 if args.quiet else 1, **options)
     rows = [("dataset", *toys.MODELS)]
@@ -213,9 +213,8 @@ def build_parser(recipe=None) -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("toys", help="linear models against a small MLP on the 2D toy problems")
-    p.add_argument("datasets", nargs="*", default=["blobs", "xor", "rings", "spirals"],
-                   choices=["blobs", "xor", "rings", "spirals"], metavar="DATASET",
-                   help="blobs, xor, rings, spirals [all]")
+    p.add_argument("datasets", nargs="*", choices=["blobs", "xor", "rings", "spirals"],
+                   metavar="DATASET", help="blobs, xor, rings, spirals [all]")
     p.add_argument("--epochs", type=int, help="epochs of every run (default: each recipe, "
                                               "adapted to the small data)")
     p.add_argument("--seed", type=int, default=0)

@@ -42,3 +42,10 @@ def test_the_toys_command_draws_linear_models_beside_an_mlp(tmp_path, capsys, ch
     assert results["MLP 32-32"]["test_accuracy"] > 0.85
     check_png(tmp_path / "toys" / "toy_boundaries.png")
     assert "softmax regression" in capsys.readouterr().out
+
+
+def test_the_toys_command_takes_every_problem_by_default():
+    args = cli.build_parser().parse_args(["toys"])
+    assert args.datasets == [] and args.func is cli.cmd_toys
+    with pytest.raises(SystemExit):
+        cli.build_parser().parse_args(["toys", "moons"])
