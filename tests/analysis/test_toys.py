@@ -47,5 +47,10 @@ def test_the_toys_command_draws_linear_models_beside_an_mlp(tmp_path, capsys, ch
 def test_the_toys_command_takes_every_problem_by_default():
     args = cli.build_parser().parse_args(["toys"])
     assert args.datasets == [] and args.func is cli.cmd_toys
-    with pytest.raises(SystemExit):
-        cli.build_parser().parse_args(["toys", "moons"])
+
+
+def test_an_unknown_toy_problem_is_refused_in_one_line(capsys, tmp_path):
+    assert cli.main(["toys", "moons", "--out-dir", str(tmp_path)]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert "dataset='moons' is invalid" in line and "'xor'" in line
+    assert not any(tmp_path.iterdir())
