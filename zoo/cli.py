@@ -116,7 +116,8 @@ def cmd_analyze(args):
     else:
         written = analysis.analyze(args.target, what=args.what and tuple(args.what),
                                    out_dir=args.out_dir, data_dir=args.data_dir,
-                                   subset=args.subset)
+                                   subset=args.subset, explain=args.explain,
+                                   filters=args.filters)
     for kind, paths in written.items():
         for path in paths if isinstance(paths, (list, tuple)) else [paths]:
             print(f"{kind}: {path}")
@@ -204,6 +205,11 @@ def build_parser(recipe=None) -> argparse.ArgumentParser:
                    help="analyses to run (default: every one that applies to the model)")
     p.add_argument("--compare", nargs="+", metavar="RUN",
                    help="other runs to draw beside the first (confusion, fgsm, rotation, curves)")
+    p.add_argument("--explain", nargs="+", type=int, metavar="INDEX",
+                   help="test examples for gradcam and saliency (default: the most confidently "
+                        "misclassified)")
+    p.add_argument("--filters", nargs="+", type=int, metavar="INDEX",
+                   help="filters of each convolution for activation_max (default: 0 to 7)")
     p.add_argument("--labels", nargs="+", metavar="LABEL",
                    help="with --compare: one legend label per run, the first run's first")
     p.add_argument("--out-dir", help="where to write (default: RUN/analysis; with --compare: "

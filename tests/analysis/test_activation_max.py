@@ -52,6 +52,15 @@ def test_the_analysis_writes_a_grid_per_layer(trained, data, tmp_path, check_png
     check_png(written["activation_max"][0])
 
 
+def test_chosen_filters_and_examples(trained, data, tmp_path):
+    written = analysis.analyze(trained, what=["activation_max", "gradcam"], data=data["test"],
+                               out_dir=tmp_path, filters=[1, 3], explain=[5, 7])
+    layers = json.loads((tmp_path / "activation_max.json").read_text())["layers"]
+    assert all(entry["filters"] == [1, 3] for entry in layers.values())
+    assert json.loads((tmp_path / "gradcam.json").read_text())["indices"] == [5, 7]
+    assert len(written["gradcam"]) == 2
+
+
 def test_bad_filters_are_refused():
     from zoo.errors import InvalidArgumentError
     model = edge_model()

@@ -8,7 +8,8 @@ import pytest
 import zoo.data
 from zoo.errors import DataError, UnknownNameError
 
-BUILTIN = ["cats_vs_dogs", "cifar10", "fashion_mnist", "forda", "imdb", "mnist"]
+BUILTIN = ["cats_vs_dogs", "cifar10", "fashion_mnist", "forda", "imdb", "mnist", "toy_blobs",
+           "toy_rings", "toy_spirals", "toy_xor"]
 
 
 def test_list_datasets_is_sorted_and_complete():

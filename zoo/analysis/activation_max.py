@@ -74,12 +74,18 @@ def angle_between(a: float, b: float) -> float:
     return float(min(d, 180.0 - d))
 
 
-def responses(model, *, filters_shown=FILTERS_SHOWN, steps=STEPS) -> dict:
-    """{layer name: {"filters", "images"}} for the first filters of each 2D convolution, and for
-    the first layer the orientation difference between each image and its kernel."""
+def responses(model, *, filters=None, steps=STEPS) -> dict:
+    """{layer name: {"filters", "images"}} for the chosen filters of each 2D convolution (those
+    it has of `filters`; default: its first FILTERS_SHOWN), and for the first layer the
+    orientation difference between each image and its kernel."""
     out = {}
     for depth, layer in enumerate(conv_layers(model)):
-        chosen = list(range(min(filters_shown, layer.output.shape[-1])))
+        count = layer.output.shape[-1]
+        chosen = ([f for f in filters if 0 <= f < count] if filters is not None
+                  else list(range(min(FILTERS_SHOWN, count))))
+        if not chosen:
+            raise InvalidArgumentError(f"filters={list(filters)} is invalid: {layer.name} has "
+                                       f"{count} filters (0 to {count - 1}).")
         images = maximise(model, layer, chosen, steps=steps)
         entry = {"filters": chosen, "images": images}
         if depth == 0:

@@ -17,7 +17,8 @@ WHAT = DEFAULT_WHAT + ("curves", "augmentation", "pgd", "calibration", "saliency
 
 def analyze(run_or_model, what=None, *, out_dir=None, data_dir=None, subset=None,
             eps=adversarial.EPS, angles=robustness.ANGLES, data=None, class_names=None,
-            image_index=0, validation_data=None) -> dict[str, list[str]]:
+            image_index=0, validation_data=None, explain=None,
+            filters=None) -> dict[str, list[str]]:
     """Analyse one trained model: a run folder, a .keras file or a keras.Model.
 
     what: names from WHAT; None runs those of DEFAULT_WHAT that apply to the model (no filters
@@ -25,6 +26,9 @@ def analyze(run_or_model, what=None, *, out_dir=None, data_dir=None, subset=None
     arrays or a dataset, instead of loading the run's dataset with zoo.data (data_dir, subset).
     image_index: the test example whose feature maps and rotations are drawn. validation_data:
     the validation split as (x, y), for calibration's temperature, with explicit `data`.
+    explain: the test examples whose Grad-CAM and saliency maps are drawn (default: the most
+    confidently misclassified). filters: the filters of each convolution that activation
+    maximisation shows (default: the first 8).
     Returns {analysis: [paths written]}."""
     eps, angles = adversarial.check_eps(eps), robustness.check_angles(angles)
     image_index = validation.non_negative_int("image_index", image_index)
@@ -34,7 +38,8 @@ def analyze(run_or_model, what=None, *, out_dir=None, data_dir=None, subset=None
     if {"feature_maps", "rotation"} & set(chosen) and image_index >= len(subject.test[0]):
         raise InvalidArgumentError(f"image_index={image_index} is invalid: the test data has "
                                    f"{len(subject.test[0])} examples.")
-    options = {"eps": eps, "angles": angles, "image_index": image_index}
+    options = {"eps": eps, "angles": angles, "image_index": image_index, "explain": explain,
+               "filters": filters}
     return {name: STEPS[name](subject, **options) for name in chosen}
 
 
@@ -110,8 +115,8 @@ def _pgd(s, eps, **_):
 
 
 def _attribution(methods, name):
-    def step(s, **_):
-        result = attribution.attributions(s.model, s.test, methods=methods)
+    def step(s, explain=None, **_):
+        result = attribution.attributions(s.model, s.test, methods=methods, indices=explain)
         summary = {"model": s.label, "methods": list(methods),
                    "explained": "the predicted class", **{k: result[k] for k in (
                        "indices", "true", "predicted", "confidence",
@@ -122,8 +127,8 @@ def _attribution(methods, name):
     return step
 
 
-def _activation_max(s, **_):
-    result = activation_max.responses(s.model)
+def _activation_max(s, filters=None, **_):
+    result = activation_max.responses(s.model, filters=filters)
     summary = {name: {k: v for k, v in entry.items() if k != "images"}
                for name, entry in result.items()}
     return [s.write_figure(activation_max.plot_responses(result), "activation_max.png"),

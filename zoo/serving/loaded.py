@@ -30,6 +30,7 @@ class LoadedRun:
     preprocessing: dict
     metrics: dict
     path: Path
+    _serving: object = dataclasses.field(default=None, repr=False, compare=False)
 
     @property
     def class_names(self) -> list:
@@ -48,7 +49,7 @@ class LoadedRun:
     def serving_model(self):
         """A keras.Model from raw inputs (pixels 0-255, strings, series) to class
         probabilities: the run's preprocessing layers in front of its trained model."""
-        if getattr(self, "_serving", None) is None:
+        if self._serving is None:
             import keras
 
             from zoo.data.serving import raw_input_layers, raw_input_spec
