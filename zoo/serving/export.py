@@ -53,7 +53,8 @@ class ExportReport:
 
 
 def export_run(run, fmt: str, out, *, examples: int = LARGE_BATCH, data_dir=None,
-               tolerance: float = TOLERANCE, overwrite: bool = False) -> ExportReport:
+               tolerance: float = TOLERANCE, overwrite: bool = False,
+               repeats: int = REPEATS) -> ExportReport:
     """Write `run` (a LoadedRun) as `fmt` at `out`, load it back in its runtime and check it.
 
     Args:
@@ -63,6 +64,8 @@ def export_run(run, fmt: str, out, *, examples: int = LARGE_BATCH, data_dir=None
         examples: how many test examples to compare the outputs on.
         tolerance: the largest difference from Keras' outputs accepted.
         overwrite: replace `out` when it exists.
+        repeats: latency is the median of this many calls at batch 1 (a quarter as many at the
+            large batch, at least 3).
 
     Raises:
         RunError: when the artefact's outputs differ from Keras' beyond `tolerance`; nothing is
@@ -76,6 +79,7 @@ def export_run(run, fmt: str, out, *, examples: int = LARGE_BATCH, data_dir=None
     from zoo import validation
     runtimes.check_available(fmt)
     examples = validation.positive_int("examples", examples)
+    repeats = validation.positive_int("repeats", repeats)
     tolerance = validation.positive_float("tolerance", tolerance)
     out = Path(out)
     if out.exists() and not overwrite:
@@ -107,8 +111,8 @@ def export_run(run, fmt: str, out, *, examples: int = LARGE_BATCH, data_dir=None
             raise RunError(f"The {fmt} export disagrees with the Keras model: largest difference "
                            f"{difference:.3g} on {len(batch)} examples (tolerance {tolerance:g}). "
                            f"Nothing was written to {out}.")
-        latency = {"artefact": _latency(artefact, batch),
-                   "keras": _latency(lambda b: _predict(reference, b), raw)}
+        latency = {"artefact": _latency(artefact, batch, repeats),
+                   "keras": _latency(lambda b: _predict(reference, b), raw, repeats)}
         size = _size(written)
         _move_into_place(written, out)
     if run.domain == "text" and fmt in ("onnx", "litert"):
@@ -166,14 +170,14 @@ def _predict(model, batch) -> np.ndarray:
     return np.asarray(model.predict(batch, batch_size=LARGE_BATCH, verbose=0), dtype=np.float64)
 
 
-def _latency(call, batch) -> dict:
+def _latency(call, batch, repeats: int) -> dict:
     """{batch size: median milliseconds per example} at batch 1 and at the whole batch."""
     out = {}
     for size in sorted({1, len(batch)}):
         part = batch[:size]
         call(part)  # warm-up: tracing, allocation
         times = []
-        for _ in range(REPEATS if size == 1 else max(3, REPEATS // 4)):
+        for _ in range(repeats if size == 1 else max(3, repeats // 4)):
             start = time.perf_counter()
             call(part)
             times.append(time.perf_counter() - start)
