@@ -131,7 +131,7 @@ FAMILIES = {  # family: (model, domain, builder arguments that fit the tiny data
 # LiteRT's Flex delegate, which the interpreter of the tensorflow-cpu wheel does not link; the
 # transfer model's antialiased resize (ScaleAndTranslate) has no ONNX operator in tf2onnx.
 UNSUPPORTED = {("recurrent text", "litert"): "cannot run in .*FlexTensorList",
-               ("transfer", "onnx"): "cannot run in .*Unsupported ops.*ScaleAndTranslate",
+               ("transfer", "onnx"): r"cannot run in onnxruntime \(unsupported ops: ScaleAndTranslate\)",
                ("transfer", "litert"): "cannot convert .*unsupported ops: ScaleAndTranslate"}
 
 

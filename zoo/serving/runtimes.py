@@ -64,9 +64,11 @@ class _Complaints:
         self.unsupported = []
 
     def handle(self, record):
+        import re
         message = record.getMessage()
-        if message.startswith("Unsupported ops"):
-            self.unsupported.append(message)
+        if message.startswith("Unsupported ops"):  # "Unsupported ops: Counter({'Op': 1, ...})"
+            ops = re.findall(r"'(\w+)':", message)
+            self.unsupported.append("unsupported ops: " + ", ".join(ops or [message]))
         return True
 
 
