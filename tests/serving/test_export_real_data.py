@@ -17,6 +17,6 @@ def test_exports_match_keras_on_real_test_examples(model, dataset, tmp_path):
     run = zoo.load_run(result.run_dir)
     assert run.preprocessing["dataset"] == dataset
     for fmt in FORMATS:
-        report = export_run(run, fmt, tmp_path / f"model.{fmt}", examples=64)
+        report = export_run(run, fmt, tmp_path / f"model.{fmt}", examples=64, repeats=1)
         assert report.examples_from == f"the test split of {dataset}"
         assert report.max_difference <= 1e-4, (fmt, report.max_difference)
