@@ -89,8 +89,11 @@ def test_a_text_run_predicts_on_raw_strings_with_its_own_vocabulary(runs, folder
     expected = np.asarray(run.model.predict(ids, verbose=0))[:, 0]
     got = run.probabilities(run.prepare(texts))
     np.testing.assert_allclose(got[:, 1], expected, atol=1e-6)
-    assert [name for name, _ in run.predict("good", top=2)[0]] in (["pos", "neg"],
-                                                                    ["neg", "pos"])
+    top = run.predict(texts, top=2)  # names and probabilities, most probable first
+    for row, probabilities in zip(top, got):
+        best = int(np.argmax(probabilities))
+        assert row[0] == (run.class_names[best], pytest.approx(probabilities[best]))
+        assert row[1][1] == pytest.approx(probabilities[1 - best])
 
 
 def test_series_come_as_arrays_or_files_of_rows(runs, tmp_path):

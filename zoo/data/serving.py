@@ -64,6 +64,25 @@ def raw_input_spec(record: dict) -> tuple[tuple, str]:
     return tuple(record["input_shape"]), "float32"
 
 
+def resized_pixels(images, size) -> np.ndarray:
+    """(N, H, W, C) or (H, W, C) pixels 0-255 at `size` (height, width), as the training folders
+    were decoded (keras.utils.image_dataset_from_directory: bilinear, then rounded)."""
+    import tensorflow as tf
+    images = np.asarray(images, dtype=np.float32)
+    if images.shape[-3:-1] == tuple(size[:2]):
+        return images
+    resized = tf.image.resize(images, tuple(size[:2]), method="bilinear")
+    return tf.round(tf.clip_by_value(resized, 0, 255)).numpy().astype(np.float32)
+
+
+def as_model_input(batch):
+    """A batch as a model takes it: strings (a numpy object array) as a string tensor."""
+    if getattr(batch, "dtype", None) == object:
+        import tensorflow as tf
+        return tf.constant(np.asarray(batch).astype(str))
+    return batch
+
+
 def read_image_files(paths, size, channels: int) -> np.ndarray:
     """Image files of any size as (N, H, W, C) float32 pixels 0-255, decoded and resized as the
     training folders were (keras.utils.image_dataset_from_directory: bilinear, then rounded)."""
@@ -76,9 +95,8 @@ def read_image_files(paths, size, channels: int) -> np.ndarray:
         except (tf.errors.OpError, ValueError) as error:
             raise DataError(f"Cannot read image {path}: {_first_line(error)}. Pass PNG, JPEG, "
                             "BMP or GIF files.") from None
-        image = tf.image.resize(tf.cast(image, tf.float32), tuple(size[:2]), method="bilinear")
-        out.append(tf.round(tf.clip_by_value(image, 0, 255)).numpy())
-    return np.stack(out).astype(np.float32)
+        out.append(resized_pixels(image.numpy(), size))
+    return np.stack(out)
 
 
 def read_series_file(path, length: int | None) -> np.ndarray:
@@ -131,8 +149,6 @@ def raw_test_examples(record: dict, count: int, *, data_dir=None, seed: int = 0)
     if record["domain"] == "text":
         return np.array([t.decode("utf-8", "replace") if isinstance(t, bytes) else str(t)
                          for t in x], dtype=object)
-    x = x.astype(np.float32)
-    if record["domain"] == "image" and x.shape[1:3] != tuple(record["input_shape"][:2]):
-        import tensorflow as tf
-        x = tf.round(tf.image.resize(x, tuple(record["input_shape"][:2]))).numpy()
-    return x
+    if record["domain"] == "image":
+        return resized_pixels(x, record["input_shape"])
+    return x.astype(np.float32)

@@ -127,12 +127,11 @@ def _exportable(run, fmt):
     through ONNX (tf2onnx has no string ops) or LiteRT's built-in ops: a text run exports its
     token-id model there, with its vocabulary in a file beside it."""
     if run.domain == "text" and fmt in ("onnx", "litert"):
-        from zoo.data.serving import vectorizer_of
+        from zoo.data.serving import as_model_input, vectorizer_of
         vectorizer = vectorizer_of(run.preprocessing)
 
         def to_ids(raw):
-            import tensorflow as tf
-            return np.asarray(vectorizer(tf.constant(raw.astype(str))), dtype=np.int32)
+            return np.asarray(vectorizer(as_model_input(raw)), dtype=np.int32)
         length = run.preprocessing["text"]["sequence_length"]
         return (run.model, f"token ids (batch, {length}) int32: strings are not supported by "
                 f"{fmt}; the vocabulary is written beside it", to_ids)
@@ -164,9 +163,8 @@ def _examples(run, count: int, data_dir):
 
 
 def _predict(model, batch) -> np.ndarray:
-    if batch.dtype == object:
-        import tensorflow as tf
-        batch = tf.constant(batch.astype(str))
+    from zoo.data.serving import as_model_input
+    batch = as_model_input(batch)
     return np.asarray(model.predict(batch, batch_size=LARGE_BATCH, verbose=0), dtype=np.float64)
 
 

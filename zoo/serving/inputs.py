@@ -46,7 +46,7 @@ def _is_file(item) -> bool:
 
 
 def _images(items, input_shape) -> np.ndarray:
-    from zoo.data.serving import read_image_files
+    from zoo.data.serving import read_image_files, resized_pixels
     height, width, channels = input_shape
     files = [item for item in items if _is_file(item)]
     if files and len(files) != len(items):
@@ -63,10 +63,7 @@ def _images(items, input_shape) -> np.ndarray:
         if array.ndim != 3 or array.shape[-1] != channels:
             raise DataError(f"Image {number} has shape {array.shape}; the model takes "
                             f"(height, width, {channels}) pixels 0-255.")
-        if array.shape[:2] != (height, width):
-            import tensorflow as tf
-            array = tf.round(tf.image.resize(array, (height, width))).numpy()
-        arrays.append(array)
+        arrays.append(resized_pixels(array, (height, width)))
     return np.stack(arrays).astype(np.float32)
 
 

@@ -87,14 +87,14 @@ class LoadedRun:
     def probabilities(self, batch) -> np.ndarray:
         """(N, classes) probabilities of a prepared batch; a one-output sigmoid head gives
         [1 - p, p]."""
-        import keras
+        from zoo.data.serving import as_model_input
         from zoo.models import heads
         head = heads.head_of(self.model)
         if head not in ("softmax", "sigmoid"):
             raise RunError(f"{self.model.name} has a {head!r} head: it predicts values, not "
                            "classes; call run.serving_model().predict(...) instead.")
-        data = batch if self.domain != "text" else keras.ops.convert_to_tensor(batch)
-        output = np.asarray(self.serving_model().predict(data, verbose=0), dtype=np.float64)
+        output = np.asarray(self.serving_model().predict(as_model_input(batch), verbose=0),
+                            dtype=np.float64)
         if head == "sigmoid" and output.shape[-1] == 1:
             output = np.concatenate([1.0 - output, output], axis=-1)
         return output

@@ -84,10 +84,10 @@ class _KerasRuntime:
         self.model = load_model(path)
 
     def __call__(self, batch):
-        import keras
         import numpy as np
-        if batch.dtype == object:
-            batch = keras.ops.convert_to_tensor(batch.astype(str))
+
+        from zoo.data.serving import as_model_input
+        batch = as_model_input(batch)
         # predict_on_batch runs Keras' compiled predict step (an eager call runs an LSTM's loop
         # op by op: seconds per example), without predict()'s per-call dataset machinery.
         return np.asarray(self.model.predict_on_batch(batch))
@@ -101,9 +101,9 @@ class _SavedModelRuntime:
 
     def __call__(self, batch):
         import tensorflow as tf
-        if batch.dtype == object:
-            batch = batch.astype(str)
-        return self.serve(tf.constant(batch)).numpy()
+
+        from zoo.data.serving import as_model_input
+        return self.serve(tf.convert_to_tensor(as_model_input(batch))).numpy()
 
 
 class _OnnxRuntime:
