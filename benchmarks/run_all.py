@@ -1,6 +1,7 @@
 """Run every benchmark of the project in one command and write one report.
 
     python benchmarks/run_all.py [--only NAME ...] [--quick] [--out DIR]
+        [--record NAME=REPORT.json ...]
 
 Each benchmark runs in its own process (fresh Keras state) and returns its figures; every figure
 is a ratio or is measured side by side in the same run, so that it holds on a noisy machine. The
@@ -77,9 +78,22 @@ BENCHMARKS = {
          "<= 1e-4", r["parity_met"]),
         ("slowest artefact / Keras predict, per example at batch 1", r["slowest_batch_1_ratio"],
          "<= 1", r["batch_1_goal_met"])]),
+    "pruning": ([], ["--trials", "3", "--epochs", "2", "--subset", "300", "--seeds", "0",
+                     "--prune", "median", "--startup", "1"], lambda r: [
+        row for rule, figures in r["rules"].items() for row in (
+            (f"random search pruned ({rule}, warm-up {r['warmup_epochs']}) / unpruned: CPU "
+             f"time (its wall time alone), mean of {len(r['per_seed']) // len(r['rules'])} "
+             "seeds", figures["mean_cpu_ratio"], "<= 0.5", figures["mean_cpu_ratio"] <= 0.5),
+            ("  per seed", ", ".join(str(x["cpu_ratio"]) for x in r["per_seed"]
+                                     if x["prune"] == rule), "", ""),
+            ("  wall time on the shared machine, mean and worst",
+             f"{figures['mean_wall_ratio']}, {figures['worst_wall_ratio']}", "", ""),
+            ("  points of best validation accuracy lost, mean and worst",
+             f"{figures['mean_points_lost']}, {figures['worst_points_lost']}", "<= 0.3",
+             figures["worst_points_lost"] <= 0.3))]),
 }
 # Benchmarks that write folders of their own: where, when the report does not go to benchmarks/.
-OUTPUT_DIR_OPTION = {"strategy_efficiency": "--output-dir"}
+OUTPUT_DIR_OPTION = {"strategy_efficiency": "--output-dir", "pruning": "--output-dir"}
 MARKER = "BENCHMARK-RESULT "
 QUICK_NOTE = ("A quick smoke run (`--quick`): every benchmark's code path on tiny budgets. Its "
               "figures mean nothing and no goal is judged; the measured figures are in "
@@ -125,6 +139,23 @@ def markdown(report) -> str:
     return "\n".join(out) + "\n"
 
 
+def _recorded(parser, items) -> dict:
+    """NAME=REPORT.json -> (the report, when it was written)."""
+    out = {}
+    for item in items:
+        name, _, path = item.partition("=")
+        if name not in BENCHMARKS or not path:
+            parser.error(f"--record {item}: expected NAME=REPORT.json with NAME one of "
+                         f"{', '.join(BENCHMARKS)}")
+        try:
+            result = json.loads(Path(path).read_text())
+        except (OSError, ValueError) as error:
+            parser.error(f"--record {item}: cannot read the report ({error})")
+        when = datetime.datetime.fromtimestamp(Path(path).stat().st_mtime)
+        out[name] = (result, when.isoformat(timespec="minutes") + " (run on its own)")
+    return out
+
+
 def output_folder(parser, args) -> Path:
     """Where the report goes: --out, else benchmarks/ (a quick run: benchmarks/out/)."""
     out = Path(args.out).resolve() if args.out else (QUICK_OUT if args.quick else HERE)
@@ -143,8 +174,13 @@ def main(argv=None):
     parser.add_argument("--out", metavar="DIR",
                         help="write results.json and RESULTS.md there (default: benchmarks/, "
                              "with --quick benchmarks/out/)")
+    parser.add_argument("--record", nargs="+", default=[], metavar="NAME=REPORT.json",
+                        help="take a benchmark's figures from the report it wrote when run on "
+                             "its own (a long one, run side by side with others) instead of "
+                             "running it")
     args = parser.parse_args(argv)
     out = output_folder(parser, args)
+    recorded = _recorded(parser, args.record)
     from zoo.training.outputs import machine as machine_description
     # With --only, the other rows come from the last report in the same folder, of the same kind:
     # a quick run's rows never mix with measured ones.
@@ -158,17 +194,22 @@ def main(argv=None):
     if args.quick:
         report["note"] = QUICK_NOTE
     failed = []
-    for name in args.only or BENCHMARKS:
+    for name in (args.only or list(BENCHMARKS)) if not recorded else list(recorded):
         full, quick, summarise = BENCHMARKS[name]
-        argv = list(quick if args.quick else full)
-        if name in OUTPUT_DIR_OPTION and out != HERE:
-            argv += [OUTPUT_DIR_OPTION[name], str(out / "runs")]
-        print(f"=== {name}", flush=True)
-        start = time.perf_counter()
-        result = run_one(name, argv)
-        report["seconds"][name] = round(time.perf_counter() - start, 1)
-        report["results"][name] = result
-        report["measured"][name] = report["date"] + (" (quick)" if args.quick else "")
+        if name in recorded:
+            result, when = recorded[name]
+            report["results"][name] = result
+            report["measured"][name] = when
+        else:
+            argv = list(quick if args.quick else full)
+            if name in OUTPUT_DIR_OPTION and out != HERE:
+                argv += [OUTPUT_DIR_OPTION[name], str(out / "runs")]
+            print(f"=== {name}", flush=True)
+            start = time.perf_counter()
+            result = run_one(name, argv)
+            report["seconds"][name] = round(time.perf_counter() - start, 1)
+            report["results"][name] = result
+            report["measured"][name] = report["date"] + (" (quick)" if args.quick else "")
         try:
             report["summary"][name] = [list(row) for row in summarise(result)]
         except (KeyError, TypeError) as error:

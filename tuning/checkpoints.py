@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 
-from keras_tuner.src.engine.trial import TrialStatus
+from tuning.keras_tuner_internals import TrialStatus
 
 from tuning.progress import ranked
 

@@ -41,7 +41,20 @@ def add_arguments(p):
     a("--fix", action="append", metavar="ARG=VALUE",
       help="hold a builder argument outside the space, e.g. --fix weights=None; repeatable")
     a("--show-space", action="store_true", help="print the model's default space and exit")
-    a("--objective", help="validation metric to optimise (default: val_accuracy, or val_loss)")
+    a("--objective", help="validation metric to optimise (default: val_accuracy, or val_loss), "
+                         "optionally with a cost to weigh it against: val_accuracy,params "
+                         "(costs: params, flops, latency_ms); the Pareto front is reported")
+    a("--pick", type=int, metavar="TRIAL",
+      help="retrain this trial (e.g. one from the Pareto front) instead of the best score")
+    a("--prune", default="none", metavar="RULE",
+      help="stop trials below the finished trials' median (median) or outside their best P "
+           "percent (percentile:P) after the same epoch; none [none]")
+    a("--prune-warmup", type=int, default=1, metavar="EPOCHS",
+      help="epochs every trial trains before it can be pruned [1]")
+    a("--prune-startup", type=int, default=3, metavar="TRIALS",
+      help="unpruned trials that finish before any is pruned [3]")
+    a("--time-budget", metavar="TIME",
+      help="wall time of the whole search, e.g. 3600, 90m, 2h; run again with more to extend")
     a("--dataset", help="dataset name (default: the model's)")
     a("--data-dir", help="folder of raw dataset files (default: $ZOO_DATA_DIR)")
     a("--subset", type=int, help="use at most this many examples per split")
@@ -72,7 +85,30 @@ def options(args) -> dict:
             "data": args.dataset, "data_dir": args.data_dir, "subset": args.subset,
             "validation_fraction": args.validation_fraction, "seed": args.seed,
             "keep_checkpoints": args.keep_checkpoints, "output_dir": args.output_dir,
+            "prune": args.prune, "prune_warmup_epochs": args.prune_warmup,
+            "prune_startup_trials": args.prune_startup,
+            "time_budget_s": parse_duration("--time-budget", args.time_budget),
             "retrain": args.retrain, "verbose": not args.quiet}
+
+
+def parse_duration(option: str, text):
+    """Seconds from "3600", "90m", "2h" or "45s" (None stays None)."""
+    if text is None:
+        return None
+    import math
+
+    from zoo.errors import InvalidArgumentError
+    units = {"s": 1, "m": 60, "h": 3600}
+    value = text.strip().lower()
+    scale = units.get(value[-1:], None)
+    try:
+        seconds = float(value[:-1] if scale else value) * (scale or 1)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise InvalidArgumentError(f"{option} {text!r} is invalid: expected a positive time such "
+                                   "as 3600, 90m or 2h.")
+    return seconds
 
 
 def run(args):
@@ -87,7 +123,7 @@ def run(args):
     _say_what_is_held(args, kwargs)
     return tuning.search(args.name, strategy=args.strategy, search_dir=args.search_dir,
                          overwrite=args.overwrite, workers=args.workers,
-                         oracle_address=args.oracle_address, **kwargs)
+                         oracle_address=args.oracle_address, pick=args.pick, **kwargs)
 
 
 def _say_what_is_held(args, kwargs):

@@ -36,6 +36,7 @@ def role() -> str:
         if name not in os.environ:
             raise InvalidArgumentError(f"KERASTUNER_ORACLE_IP is set but {name} is not: a "
                                        "distributed search needs the three variables.")
+    _port("KERASTUNER_ORACLE_PORT", os.environ["KERASTUNER_ORACLE_PORT"])
     return "chief" if "chief" in os.environ["KERASTUNER_TUNER_ID"] else "worker"
 
 
@@ -43,12 +44,20 @@ def parse_address(text: str | None) -> tuple[str, int]:
     """HOST:PORT for the chief; default: KERASTUNER_ORACLE_IP/PORT, else loopback, a free port."""
     if text is None:
         return (os.environ.get("KERASTUNER_ORACLE_IP", "127.0.0.1"),
-                int(os.environ.get("KERASTUNER_ORACLE_PORT", 0)))
+                _port("KERASTUNER_ORACLE_PORT", os.environ.get("KERASTUNER_ORACLE_PORT", "0")))
     host, sep, port = str(text).rpartition(":")
-    if not sep or not host or not port.isdigit():
+    if not sep or not host:
         raise InvalidArgumentError(f"oracle_address={text!r} is invalid: write HOST:PORT, e.g. "
                                    "127.0.0.1:8000 (port 0: any free port).")
-    return host, int(port)
+    return host, _port("oracle_address", port, text)
+
+
+def _port(name: str, port: str, given=None) -> int:
+    if not str(port).isdigit() or not 0 <= int(port) <= 65535:
+        raise InvalidArgumentError(f"{name}={given or port!r} is invalid: the port must be a whole "
+                                   "number from 0 to 65535, e.g. 127.0.0.1:8000 (0: any free "
+                                   "port).")
+    return int(port)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -58,10 +67,10 @@ def parse_address(text: str | None) -> tuple[str, int]:
 def start_server(oracle, host: str, port: int):
     """keras-tuner's OracleServicer on a gRPC server; returns (server, servicer, bound port)."""
     import grpc
-    from keras_tuner.src import protos
-    from keras_tuner.src.distribute import oracle_chief
+    from tuning.keras_tuner_internals import grpc_service, oracle_chief
+    protos = grpc_service()
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=1))
-    servicer = oracle_chief.OracleServicer(oracle)
+    servicer = oracle_chief().OracleServicer(oracle)
     protos.get_service_grpc().add_OracleServicer_to_server(servicer, server)
     bound = server.add_insecure_port(f"{host}:{port}")
     if not bound:
@@ -75,12 +84,14 @@ def release(oracle, tuner_id: str):
     the running trials of a reloaded search) and forget the worker."""
     from keras_tuner import synchronized
 
+    from tuning.keras_tuner_internals import retry_queue
+
     @synchronized
     def _release(oracle):
         trial = oracle.ongoing_trials.pop(tuner_id, None)
         oracle.tuner_ids.discard(tuner_id)
         if trial is not None:
-            oracle._retry_queue.append(trial.trial_id)
+            retry_queue(oracle).append(trial.trial_id)
             oracle.save()
         return trial
 
@@ -132,9 +143,8 @@ class WorkerPool:
 
 def run_chief(plan, tuner, *, workers, address, progress, shared_data=None):
     """Serve the oracle until the search is done and no worker holds a trial."""
-    from keras_tuner.src.distribute import oracle_chief
-
     from tuning import checkpoints
+    from tuning.keras_tuner_internals import oracle_chief
     oracle = tuner.oracle
     tuner.save()
     if shared_data is not None:
@@ -156,7 +166,7 @@ def run_chief(plan, tuner, *, workers, address, progress, shared_data=None):
             if pool.alive() or _others_working(oracle, pool):
                 continue
             retries = oracle.get_state()["retry_queue"]
-            if servicer.stop_triggered and oracle_chief.exit_chief(oracle) and not retries:
+            if servicer.stop_triggered and oracle_chief().exit_chief(oracle) and not retries:
                 break
             if workers and pool.restarts_left:
                 pool.restarts_left -= 1
@@ -188,16 +198,48 @@ def _share(data, folder):
 # A worker
 
 
-def run_worker(plan, data):
-    """Run trials from the chief until it says stop."""
+def run_worker(plan, data, chief_timeout_s: float | None = None):
+    """Run trials from the chief until it says stop; give up when the chief has been unreachable
+    for chief_timeout_s (default: $ZOO_CHIEF_TIMEOUT_S, else CHIEF_TIMEOUT_S)."""
     from tuning.memory import frozen_heap
     from tuning.tuner import make_tuner
+    host, port = os.environ["KERASTUNER_ORACLE_IP"], int(os.environ["KERASTUNER_ORACLE_PORT"])
+    watch_chief(host, port, os.environ.get("KERASTUNER_TUNER_ID", "worker"),
+                chief_timeout_s if chief_timeout_s is not None else
+                float(os.environ.get("ZOO_CHIEF_TIMEOUT_S", CHIEF_TIMEOUT_S)))
     tuner = make_tuner(plan, "worker")
-    chief = f"{os.environ['KERASTUNER_ORACLE_IP']}:{os.environ['KERASTUNER_ORACLE_PORT']}"
+    chief = f"{host}:{port}"
     print(f"{tuner.tuner_id}: running trials for the chief at {chief}.", flush=True)
     with frozen_heap():
         tuner.search(data)
     print(f"{tuner.tuner_id}: done ({len(tuner._finished_here)} trials).", flush=True)
+
+
+# keras-tuner's gRPC client waits up to an hour for a chief that is gone: a worker started by
+# hand (not by --workers, which ends with its chief) stops after this long without one.
+CHIEF_TIMEOUT_S = 60.0
+CHIEF_PROBE_S = 1.0
+
+
+def watch_chief(host: str, port: int, name: str, timeout_s: float):
+    """In a thread: connect to the chief's port every CHIEF_PROBE_S; after timeout_s without an
+    answer, say so in one line and end the process (its main thread is blocked in gRPC)."""
+    import socket
+
+    def watch():
+        last_seen = time.monotonic()
+        while True:
+            try:
+                with socket.create_connection((host, port), timeout=CHIEF_PROBE_S):
+                    last_seen = time.monotonic()
+            except OSError:
+                if time.monotonic() - last_seen >= timeout_s:
+                    print(f"{name}: no chief at {host}:{port} for {timeout_s:g} s; stopping. Start "
+                          "the worker again once the chief runs (the search resumes).",
+                          file=sys.stderr, flush=True)
+                    os._exit(4)
+            time.sleep(CHIEF_PROBE_S)
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def exit_with_parent(parent_pid: int):

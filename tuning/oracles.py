@@ -5,7 +5,8 @@
   forgets on reload a trial it had not yet recorded as started;
 - GridSearchOracle rebuilds its walk through the grid when it is reloaded (keras-tuner #1055);
 - BayesianOptimizationOracle does not spend a trial on a point it has already tried.
-(And for Hyperband on small budgets, a factor that leaves it more than one bracket.)
+(And for Hyperband on small budgets, a factor that leaves it more than one bracket.) Each also
+prunes and keeps a time budget (tuning.oracle_rules).
 """
 from __future__ import annotations
 
@@ -17,10 +18,9 @@ import warnings
 
 import numpy as np
 from keras_tuner import oracles
-from keras_tuner.src.engine import hyperparameters as hp_module
-from keras_tuner.src.engine import trial as trial_module
-from keras_tuner.src.tuners import gridsearch
 
+from tuning.keras_tuner_internals import gridsearch, hp_module, trial_module
+from tuning.oracle_rules import BudgetMixin, PruningMixin
 from zoo import files
 
 
@@ -40,7 +40,11 @@ class SafeStateMixin:
                          trial.get_state())
 
 
-class GridSearchOracle(SafeStateMixin, oracles.GridSearchOracle):
+class ZooOracle(SafeStateMixin, PruningMixin, BudgetMixin):
+    """What every strategy's oracle adds to keras-tuner's."""
+
+
+class GridSearchOracle(ZooOracle, oracles.GridSearchOracle):
     """keras-tuner 1.4.8's GridSearchOracle keeps its walk through the grid (`_ordered_ids`, the
     trials sorted by their values, and `_populate_next`, the trials whose successor is still to
     be proposed) in memory only, outside get_state. Reloaded with overwrite=False it starts with
@@ -62,11 +66,11 @@ class GridSearchOracle(SafeStateMixin, oracles.GridSearchOracle):
         self._populate_next = list(self.end_order)
 
 
-class RandomSearchOracle(SafeStateMixin, oracles.RandomSearchOracle):
+class RandomSearchOracle(ZooOracle, oracles.RandomSearchOracle):
     pass
 
 
-class BayesianOptimizationOracle(SafeStateMixin, oracles.BayesianOptimizationOracle):
+class BayesianOptimizationOracle(ZooOracle, oracles.BayesianOptimizationOracle):
     """keras-tuner's Gaussian process, with its acquisition maximised over the untried points
     themselves when the space is finite (at most MAX_CANDIDATES points). keras-tuner maximises it
     over the continuous [0, 1] box and rounds the optimum to a point of the space, which on a
@@ -134,7 +138,7 @@ def _finite_values(hp):
     return None
 
 
-class HyperbandOracle(SafeStateMixin, oracles.HyperbandOracle):
+class HyperbandOracle(ZooOracle, oracles.HyperbandOracle):
     pass
 
 

@@ -16,7 +16,8 @@ STRATEGIES = ("grid", "random", "bayesian", "hyperband")
 DEFAULT_MAX_TRIALS = 10
 # What says where and how a search runs, not which search it is: the same command with another
 # budget or folder continues the same search.
-_NOT_IN_FINGERPRINT = ("max_trials", "keep_checkpoints", "search_dir", "data_dir")
+_NOT_IN_FINGERPRINT = ("max_trials", "time_budget_s", "keep_checkpoints", "search_dir",
+                       "data_dir")
 
 
 @dataclasses.dataclass
@@ -37,6 +38,11 @@ class Plan:
     build_args: dict = dataclasses.field(default_factory=dict)
     strategy_options: dict = dataclasses.field(default_factory=dict)
     search_dir: str = ""
+    prune: str = "none"               # tuning.pruning: "median", "percentile:P" or "none"
+    prune_warmup_epochs: int = 1
+    prune_startup_trials: int = 3
+    time_budget_s: float | None = None
+    cost: str | None = None           # tuning.costs: a second target weighed against the score
 
     @property
     def direction(self) -> str:
@@ -45,6 +51,11 @@ class Plan:
     @property
     def folder(self) -> Path:
         return Path(self.search_dir)
+
+    def pruner(self):
+        from tuning.pruning import Pruner
+        return Pruner.parse(self.prune, warmup_epochs=self.prune_warmup_epochs,
+                            startup_trials=self.prune_startup_trials)
 
     def load_options(self) -> dict:
         return {"data_dir": self.data_dir, "subset": self.subset, "seed": self.seed,
@@ -61,6 +72,9 @@ class Plan:
 
     def fingerprint(self) -> str:
         data = {k: v for k, v in self.to_data().items() if k not in _NOT_IN_FINGERPRINT}
+        for name, default in _NEW_FIELDS.items():  # searches saved before these existed
+            if data.get(name) == default:
+                del data[name]
         return hashlib.sha1(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:10]
 
     # -- the search folder --------------------------------------------------------------------
@@ -99,6 +113,9 @@ class Plan:
 
 
 LOCK_FILE = ".lock"
+# Fields added after searches were saved: at their defaults they leave the fingerprint as it was.
+_NEW_FIELDS = {"prune": "none", "prune_warmup_epochs": 1, "prune_startup_trials": 3,
+               "cost": None}
 
 
 def objective_direction(name: str) -> str:
@@ -117,7 +134,8 @@ def make_plan(model, *, strategy="random", max_trials=None, space=None, tune=Non
               explicit_data=False, epochs=1, batch_size=128, objective=None, seed=0,
               subset=None, data_dir=None, validation_fraction=0.1, build_args=None,
               keep_checkpoints=3, output_dir="runs", search_dir=None,
-              strategy_options=None) -> Plan:
+              strategy_options=None, prune="none", prune_warmup_epochs=1,
+              prune_startup_trials=3, time_budget_s=None) -> Plan:
     """Check every argument and resolve the space; raise ZooError subclasses on bad input."""
     import zoo
     info = zoo.describe(model)
@@ -137,7 +155,12 @@ def make_plan(model, *, strategy="random", max_trials=None, space=None, tune=Non
     for name in build_args:
         validation.known_name(f"argument of {model}", name, info.arguments)
     resolved = search_space(model, strategy, space, tune)
-    objective = objective or default_objective(model)
+    objective, cost = split_objective(objective or default_objective(model))
+    from tuning.pruning import Pruner
+    prune = Pruner.parse(prune, warmup_epochs=prune_warmup_epochs,
+                         startup_trials=prune_startup_trials)
+    if time_budget_s is not None:
+        time_budget_s = validation.positive_float("time_budget_s", time_budget_s)
     if not objective.startswith("val_"):
         raise InvalidArgumentError(
             f"objective={objective!r} is invalid: hyperparameters are selected on the validation "
@@ -149,15 +172,61 @@ def make_plan(model, *, strategy="random", max_trials=None, space=None, tune=Non
     dataset = None if explicit_data else (data or info.dataset)
     if dataset is not None:  # an unknown name or a folder that is not one: refused up front
         import zoo.data
-        zoo.data.describe(dataset, data_dir)
+        data_info = zoo.data.describe(dataset, data_dir)
+        if dataset != info.dataset:
+            build_args = _fit_to_data(info, data_info, build_args)
     plan = Plan(model=model, strategy=strategy, max_trials=max_trials, space=resolved,
                 objective=objective, data=dataset, data_dir=data_dir, subset=subset,
                 validation_fraction=validation_fraction, epochs=epochs, batch_size=batch_size,
                 seed=seed, keep_checkpoints=keep_checkpoints, build_args=build_args,
-                strategy_options=dict(strategy_options or {}))
+                strategy_options=dict(strategy_options or {}), prune=_prune_text(prune),
+                prune_warmup_epochs=prune.warmup_epochs,
+                prune_startup_trials=prune.startup_trials, time_budget_s=time_budget_s,
+                cost=cost)
     plan.search_dir = str(search_dir or Path(output_dir) / "tune" / model /
                           f"{strategy}-{plan.fingerprint()}")
     return plan
+
+
+def _fit_to_data(info, data_info, build_args: dict) -> dict:
+    """The builder arguments that make the model take another dataset (input shape, classes,
+    head), as `zoo train --dataset` does; a model that cannot take it is refused here, in one
+    line, rather than in every trial."""
+    import zoo
+    from zoo.training.adapt import model_arguments
+    build_args, _ = model_arguments(info, data_info, build_args)
+    try:
+        zoo.build(info.name, compile=False, **build_args)
+    except (ValueError, TypeError) as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise InvalidArgumentError(
+            f"{info.name} cannot take {data_info.name} ({data_info.domain} data of shape "
+            f"{tuple(data_info.input_shape)}): {first[:200].rstrip('.')}. Search a model made for "
+            "that data "
+            f"(zoo list), or a --dataset of the model's kind ({info.dataset}).") from None
+    return build_args
+
+
+def split_objective(objective) -> tuple[str, str | None]:
+    """"val_accuracy" or "val_accuracy,params" (a score and a cost, tuning.costs), also given as
+    a pair."""
+    from tuning.costs import COSTS
+    parts = objective.split(",") if isinstance(objective, str) else list(objective)
+    parts = [p.strip() for p in parts]
+    if len(parts) == 1:
+        return parts[0], None
+    if len(parts) == 2 and parts[1] in COSTS:
+        return parts[0], parts[1]
+    raise InvalidArgumentError(
+        f"objective={objective!r} is invalid: expected a validation metric, or a metric and a "
+        f"cost separated by a comma (e.g. 'val_accuracy,params'); the costs are "
+        f"{', '.join(COSTS)}.")
+
+
+def _prune_text(pruner) -> str:
+    if not pruner.active:
+        return "none"
+    return "median" if pruner.keep == 50 else f"percentile:{pruner.keep:g}"
 
 
 def _check_objective(objective, info, build_args):

@@ -23,12 +23,19 @@ def running_best(scores, direction: str) -> list:
 
 
 def best_so_far(table, objective, direction, path, title=""):
+    """Every trial's score, pruned ones (their score when stopped) as crosses; the best so far
+    counts completed trials only, as the search's choice does."""
     trials = [row["trial"] for row in table]
-    scores = [row.get(objective) for row in table]
+    scores = [row.get(objective) if row.get("status") != "PRUNED" else None for row in table]
+    pruned = [row for row in table if row.get("status") == "PRUNED"]
     figure = Figure(figsize=(6, 4), layout="constrained")
     ax = figure.add_subplot()
     ax.scatter(trials, [s if s is not None else math.nan for s in scores], s=18,
                color="tab:gray", label="trial")
+    if pruned:
+        ax.scatter([r["trial"] for r in pruned], [r.get(objective) for r in pruned], s=22,
+                   marker="x", color="tab:orange",
+                   label="pruned (score when stopped)")
     ax.step(trials, [b if b is not None else math.nan for b in running_best(scores, direction)],
             where="post", color="tab:blue", label="best so far")
     ax.set(xlabel="trial", ylabel=f"{objective} (validation)", title=title or "Best so far")
@@ -47,24 +54,32 @@ def score_against_hyperparameters(table, space, objective, path, title=""):
     for i, name in enumerate(names, start=1):
         ax = figure.add_subplot(rows, columns, i)
         done = [r for r in table if r.get(objective) is not None and name in r]
-        _scatter(ax, [r[name] for r in done], [r[objective] for r in done], space.get(name))
+        _scatter(ax, [r[name] for r in done], [r[objective] for r in done], space.get(name),
+                 pruned=[r.get("status") == "PRUNED" for r in done])
         ax.set(xlabel=name, ylabel=objective if i % columns == 1 or columns == 1 else None)
     figure.suptitle(title or f"{objective} against each hyperparameter")
     return files.save_figure(figure, path, dpi=110)
 
 
-def _scatter(ax, xs, ys, spec):
-    """A range on a numeric axis (log when sampled so); choices evenly spaced, in their order."""
+def _scatter(ax, xs, ys, spec, pruned=None):
+    """A range on a numeric axis (log when sampled so); choices evenly spaced, in their order.
+    Pruned trials (their score when stopped) are orange crosses."""
+    pruned = pruned or [False] * len(xs)
     numeric = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in xs)
     if numeric and not isinstance(spec, (spaces.Choice, spaces.Boolean)):
-        ax.scatter(xs, ys, s=18)
+        positions = xs
         if getattr(spec, "sampling", "linear") != "linear":
             ax.set_xscale("log")
-        return
-    labels = [format_value(v) for v in getattr(spec, "values", ())]
-    labels += [x for x in dict.fromkeys(map(format_value, xs)) if x not in labels]
-    ax.scatter([labels.index(format_value(x)) for x in xs], ys, s=18)
-    ax.set_xticks(range(len(labels)), labels)
+    else:
+        labels = [format_value(v) for v in getattr(spec, "values", ())]
+        labels += [x for x in dict.fromkeys(map(format_value, xs)) if x not in labels]
+        positions = [labels.index(format_value(x)) for x in xs]
+        ax.set_xticks(range(len(labels)), labels)
+    for flag, marker in ((False, "o"), (True, "x")):
+        chosen = [i for i, p in enumerate(pruned) if p == flag]
+        if chosen:
+            ax.scatter([positions[i] for i in chosen], [ys[i] for i in chosen], s=18,
+                       marker=marker, color="tab:orange" if flag else "tab:blue")
 
 
 def compare_strategies(curves: dict, objective: str, path, target=None, title=""):

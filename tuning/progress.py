@@ -1,7 +1,9 @@
 """One line per finished trial: number, values, score, time, best so far."""
 from __future__ import annotations
 
-from keras_tuner.src.engine.trial import TrialStatus
+from tuning.keras_tuner_internals import TrialStatus
+
+from tuning.pruning import PRUNED_EPOCH
 
 
 def format_value(value) -> str:
@@ -21,22 +23,35 @@ def shown_values(values: dict) -> dict:
     return out
 
 
+def is_pruned(trial) -> bool:
+    return trial.metrics.exists(PRUNED_EPOCH)
+
+
+def status(trial) -> str:
+    """keras-tuner's status, or PRUNED for a trial the oracle stopped early (which keras-tuner
+    records as COMPLETED with the score it had reached)."""
+    return "PRUNED" if trial.status == TrialStatus.COMPLETED and is_pruned(trial) \
+        else trial.status
+
+
 def ranked(oracle) -> list:
-    """Completed trials, best first; ties go to the earlier trial (keras-tuner's own ranking
-    breaks them by the order trials were loaded, which changes when a search is resumed)."""
+    """Completed, unpruned trials, best first (a pruned trial's score is that of fewer epochs);
+    ties go to the earlier trial (keras-tuner's own ranking breaks them by the order trials were
+    loaded, which changes when a search is resumed)."""
     sign = -1 if oracle.objective.direction == "max" else 1
-    done = [t for t in oracle.trials.values() if t.status == TrialStatus.COMPLETED]
+    done = [t for t in oracle.trials.values() if status(t) == TrialStatus.COMPLETED]
     return sorted(done, key=lambda t: (sign * t.score, int(t.trial_id)))
 
 
 class Progress:
     """Prints the trials that ended since the last call (in the order the oracle ended them)."""
 
-    def __init__(self, oracle, max_trials: int, *, verbose=True, printer=print):
+    def __init__(self, oracle, max_trials: int, *, verbose=True, printer=print, dashboard=None):
         self.oracle = oracle
         self.max_trials = max_trials
         self.verbose = verbose
         self.printer = printer
+        self.dashboard = dashboard  # a tuning.dashboard.Dashboard, given the ended trials
         self.shown = len(oracle.end_order)  # a resumed search does not repeat its old lines
 
     def report(self):
@@ -44,13 +59,18 @@ class Progress:
         for trial_id in end_order[self.shown:]:
             if self.verbose:
                 self.printer(self.line(self.oracle.get_trial(trial_id)))
+        if self.dashboard is not None and len(end_order) > self.shown:
+            self.dashboard.sync(self.oracle)
         self.shown = len(end_order)
 
     def line(self, trial) -> str:
         values = " ".join(f"{k}={format_value(v)}"
                           for k, v in shown_values(trial.hyperparameters.values).items())
         name = self.oracle.objective.name
-        if trial.status == TrialStatus.COMPLETED:
+        if status(trial) == "PRUNED":
+            epoch = int(trial.metrics.get_last_value(PRUNED_EPOCH))
+            outcome = f"pruned after epoch {epoch} ({name} {trial.score:.4f})"
+        elif trial.status == TrialStatus.COMPLETED:
             outcome = f"{name} {trial.score:.4f}"
         else:
             reason = (trial.message or "").strip().splitlines()[-1:] or [""]

@@ -5,7 +5,8 @@ tested once, and a folder with the table and plots of every trial.
     result = tuning.search("cnn_fashion", strategy="bayesian", max_trials=20, epochs=3)
     result.best_hyperparameters, result.test
 
-Running the same call again continues an interrupted search (keras-tuner's overwrite=False).
+Running the same call again continues an interrupted search (keras-tuner's overwrite=False), or
+extends a finished one given a larger max_trials or time_budget_s.
 """
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ class SearchResult:
     test: dict | None = None          # the retrained best model on the test split
     model_path: Path | None = None
     files: dict = dataclasses.field(default_factory=dict)
+    pareto: list = dataclasses.field(default_factory=list)  # trial numbers, cheapest first
+    stopped_by: str = "trials"        # or "time budget"
 
 
 def search(model: str, *, strategy: str = "random", max_trials: int | None = None,
@@ -43,14 +46,33 @@ def search(model: str, *, strategy: str = "random", max_trials: int | None = Non
            keep_checkpoints: int = 3, output_dir: str = "runs", search_dir: str | None = None,
            overwrite: bool = False, retrain: bool = True, workers: int = 0,
            oracle_address: str | None = None, strategy_options: dict | None = None,
+           prune: str = "none", prune_warmup_epochs: int = 1, prune_startup_trials: int = 3,
+           time_budget_s: float | None = None, pick: int | None = None,
            callbacks=(), verbose: bool = True) -> SearchResult | None:
     """Search the hyperparameters of a zoo model on its validation split.
 
-    space: name -> spec (tuning.spaces) replacing the model's default space; tune: specs (or
-    text such as "8,16,32") replacing some of its entries. data: a dataset name (default: the
-    model's) or explicit (train, validation, test) splits. workers: run the trials in that many
-    worker processes around a chief oracle (keras-tuner's distributed mode) on oracle_address
-    ("127.0.0.1:0" by default). Returns None in a worker started through KERASTUNER_* variables.
+    Args:
+        space: name -> spec (tuning.spaces) replacing the model's default space; tune: specs (or
+            text such as "8,16,32") replacing some of its entries.
+        data: a dataset name (default: the model's) or explicit (train, validation, test) splits.
+        objective: a validation metric, or a metric and a cost ("val_accuracy,params"; costs:
+            params, flops, latency_ms): the search optimises the metric and reports the trials
+            on the front of metric against cost (pareto.csv, pareto.png).
+        prune: "median", "percentile:P" (keep the best P percent) or "none": stop a trial whose
+            best score after an epoch is below that share of the finished trials' scores after
+            the same epoch, once it has trained prune_warmup_epochs and prune_startup_trials
+            unpruned trials have finished.
+        time_budget_s: wall time of the search over all its runs; once spent no trial starts.
+            Run again with a larger budget (or max_trials) to extend the search.
+        pick: the trial (number) retrained as the result; default: the best score.
+        workers: run the trials in that many worker processes around a chief oracle
+            (keras-tuner's distributed mode) on oracle_address ("127.0.0.1:0" by default).
+
+    Returns the SearchResult, or None in a worker started through KERASTUNER_* variables.
+
+    Example:
+        >>> tuning.search("cnn_fashion", max_trials=20, epochs=6, prune="median",
+        ...               objective="val_accuracy,flops", time_budget_s=3600)
     """
     explicit = data is not None and not isinstance(data, str)
     plan = make_plan(model, strategy=strategy, max_trials=max_trials, space=space, tune=tune,
@@ -59,7 +81,11 @@ def search(model: str, *, strategy: str = "random", max_trials: int | None = Non
                      data_dir=data_dir, validation_fraction=validation_fraction,
                      build_args=build_args, keep_checkpoints=keep_checkpoints,
                      output_dir=output_dir, search_dir=search_dir,
-                     strategy_options=strategy_options)
+                     strategy_options=strategy_options, prune=prune,
+                     prune_warmup_epochs=prune_warmup_epochs,
+                     prune_startup_trials=prune_startup_trials, time_budget_s=time_budget_s)
+    if pick is not None:
+        validation.positive_int("pick", pick)
     role, address = _check_distribution(workers, oracle_address, callbacks, explicit)
     search_data = (SearchData.explicit(data, batch_size, seed) if explicit else
                    SearchData(plan.data, batch_size=batch_size, load_options=plan.load_options()))
@@ -67,6 +93,8 @@ def search(model: str, *, strategy: str = "random", max_trials: int | None = Non
         from tuning import distributed
         distributed.run_worker(plan, search_data)
         return None
+    files.check_folder("search_dir" if search_dir else "output_dir", search_dir or output_dir)
+    files.check_folder("search_dir", plan.folder)  # (under an output_dir that is fine)
     with _locked(plan.folder):  # before anything is deleted: --overwrite of a running search
         plan.check_folder(overwrite)
         plan.save()
@@ -74,7 +102,7 @@ def search(model: str, *, strategy: str = "random", max_trials: int | None = Non
         tuner = make_tuner(plan, role)
         _run(plan, tuner, search_data, role=role, workers=workers, address=address,
              shared_data=search_data if explicit else None, callbacks=callbacks, verbose=verbose)
-        return finish(plan, tuner, search_data, retrain=retrain, verbose=verbose)
+        return finish(plan, tuner, search_data, retrain=retrain, pick=pick, verbose=verbose)
 
 
 def _check_distribution(workers, oracle_address, callbacks, explicit):
@@ -95,8 +123,10 @@ def _run(plan, tuner, data, *, role, workers, address, shared_data, callbacks, v
     """The trials: here, or in workers around this process as the chief."""
     from tuning import distributed
     from tuning.memory import frozen_heap
+    from tuning.dashboard import Dashboard
     from tuning.progress import Progress
-    progress = Progress(tuner.oracle, plan.max_trials, verbose=verbose)
+    progress = Progress(tuner.oracle, plan.max_trials, verbose=verbose,
+                        dashboard=Dashboard(plan))
     _announce(plan, tuner, verbose)
     if workers or role == "chief":
         distributed.run_chief(plan, tuner, workers=workers, address=address, progress=progress,
@@ -133,20 +163,26 @@ def _announce(plan, tuner, verbose):
     done = len(tuner.oracle.end_order)
     what = f"Resuming the search in {plan.folder} ({done} trials done)" if done else \
         f"Searching {plan.model} in {plan.folder}"
-    print(f"{what}: {plan.strategy}, {plan.max_trials} trials, {plan.objective} over "
-          + ", ".join(spaces.tuned(plan.space)) + ".")
+    budget = f", at most {plan.time_budget_s:g} s" if plan.time_budget_s else ""
+    cost = f" against {plan.cost}" if plan.cost else ""
+    print(f"{what}: {plan.strategy}, {plan.max_trials} trials{budget}, {plan.objective}{cost} "
+          "over " + ", ".join(spaces.tuned(plan.space)) + f"; {plan.pruner().describe()}.")
 
 
 # ---------------------------------------------------------------------------------------------
 # The end of a search
 
 
-def finish(plan: Plan, tuner, data: SearchData, *, retrain=True, verbose=True) -> SearchResult:
-    """Table, plots, then the best configuration retrained and tested once."""
-    from tuning import checkpoints, plots, trials_table
-    from tuning.progress import ranked
+def finish(plan: Plan, tuner, data: SearchData, *, retrain=True, pick=None,
+           verbose=True) -> SearchResult:
+    """Table, plots, dashboard, then the best (or picked) configuration retrained and tested
+    once."""
+    from tuning import checkpoints, pareto, plots, trials_table
+    from tuning.dashboard import Dashboard
+    from tuning.progress import ranked, shown_values
     oracle = tuner.oracle
     checkpoints.prune(tuner, plan.keep_checkpoints)
+    Dashboard(plan).sync(oracle)
     table = trials_table.rows(oracle)
     written = trials_table.write(table, plan.folder)
     title = f"{plan.model}: {plan.strategy} search"
@@ -154,18 +190,27 @@ def finish(plan: Plan, tuner, data: SearchData, *, retrain=True, verbose=True) -
                                                plan.folder / "best_so_far.png", title)
     written["hyperparameters"] = plots.score_against_hyperparameters(
         table, plan.space, plan.objective, plan.folder / "hyperparameters.png", title)
-    best = ranked(oracle)[:1]
-    if not best:
+    on_front = []
+    if plan.cost:
+        written.update(pareto.write(table, plan.objective, plan.direction, plan.cost,
+                                    plan.folder, title))
+        on_front = [r["trial"] for r in pareto.front(table, plan.objective, plan.direction,
+                                                     plan.cost)]
+    finished = ranked(oracle)
+    if not finished:
         raise RunError(f"No trial of the search in {plan.folder} finished: the errors are in "
                        f"{written['json']}.")
-    best = best[0]
-    values = {k: v for k, v in best.hyperparameters.values.items() if not k.startswith("tuner/")}
-    if "tuner/epochs" in best.hyperparameters.values:
-        values["epochs"] = best.hyperparameters.values["tuner/epochs"]
+    best = finished[0] if pick is None else _picked(finished, pick, on_front, plan)
+    values = shown_values(best.hyperparameters.values)
+    stopped_by = "time budget" if getattr(oracle, "stopped_by_budget", False) else "trials"
     result = SearchResult(search_dir=plan.folder, strategy=plan.strategy,
                           objective=plan.objective, best_trial=int(best.trial_id) + 1,
                           best_score=float(best.score), best_hyperparameters=values,
-                          trials=table, files=written)
+                          trials=table, files=written, pareto=on_front, stopped_by=stopped_by)
+    if verbose and stopped_by == "time budget":
+        print(f"The time budget of {plan.time_budget_s:g} s is spent "
+              f"({oracle.elapsed_s():.0f} s over all runs of the search, {len(table)} trials): "
+              "run again with a larger --time-budget to go on.")
     if retrain:
         result.test, result.model_path = _retrain(plan, tuner, best, data, verbose)
     files.write_json(plan.folder / "result.json", {
@@ -173,9 +218,24 @@ def finish(plan: Plan, tuner, data: SearchData, *, retrain=True, verbose=True) -
         "completed_trials": sum(r["status"] == "COMPLETED" for r in table),
         "files": {k: str(v) for k, v in written.items()}})
     if verbose:
-        print(f"best {plan.objective} {result.best_score:.4f} (trial {result.best_trial}): "
+        which = "best" if pick is None else "picked"
+        print(f"{which} {plan.objective} {result.best_score:.4f} (trial {result.best_trial}): "
               + " ".join(f"{k}={v}" for k, v in values.items()))
+        if on_front:
+            print(f"Pareto front of {plan.objective} against {plan.cost}: trials "
+                  + ", ".join(map(str, on_front)) + f" ({written['pareto_plot']}); retrain "
+                  "another with --pick N.")
     return result
+
+
+def _picked(finished, pick, on_front, plan):
+    by_number = {int(t.trial_id) + 1: t for t in finished}
+    if pick not in by_number:
+        front = f"; the Pareto front is {', '.join(map(str, on_front))}" if on_front else ""
+        raise InvalidArgumentError(
+            f"pick={pick} is not a completed, unpruned trial of the search in {plan.folder}: "
+            f"choose among {', '.join(map(str, sorted(by_number)))}{front}.")
+    return by_number[pick]
 
 
 def _retrain(plan, tuner, best, data, verbose):
@@ -184,6 +244,7 @@ def _retrain(plan, tuner, best, data, verbose):
     changed since."""
     import shutil
 
+    from zoo.training.run_folder import is_finished
     from zoo.training.train import train
     path = plan.folder / "best_model.keras"
     previous = files.read_json(plan.folder / "result.json", {}) or {}
@@ -194,8 +255,11 @@ def _retrain(plan, tuner, best, data, verbose):
     recipe, options, splits = _final_run(plan, tuner.hypermodel, best.hyperparameters.values, data)
     run_dir = Path(options["run_dir"])
     saved = files.read_json(run_dir / "config.json", {}) or {}
-    if run_dir.exists() and saved.get("fingerprint") != recipe.replace(**options).fingerprint():
-        shutil.rmtree(run_dir)  # the retrain of an earlier best: start this one afresh
+    if run_dir.exists() and (saved.get("fingerprint") != recipe.replace(**options).fingerprint()
+                             or is_finished(run_dir)):
+        # The retrain of an earlier best, or of this one before the search was extended: start
+        # afresh (an unfinished retrain of this configuration is resumed instead).
+        shutil.rmtree(run_dir)
     result = train(recipe, data=splits, **options)
     files.copy_file(result.run_dir / "model.keras", path)
     if verbose:

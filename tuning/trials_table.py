@@ -5,10 +5,14 @@ import csv
 import io
 from pathlib import Path
 
-from tuning.progress import shown_values
+from tuning.costs import COSTS
+from tuning.progress import shown_values, status
+from tuning.pruning import PRUNED_EPOCH
 from zoo import files
 
-METRICS = {"best_epoch": 0, "seconds": 2, "rss_mb": 1}  # name: decimals kept
+# name: decimals kept (0: an integer)
+METRICS = {"best_epoch": 0, PRUNED_EPOCH: 0, "seconds": 2, "rss_mb": 1, "seed": 0,
+           "params": 0, "flops": 0, "latency_ms": 3}
 
 
 def rows(oracle) -> list[dict]:
@@ -17,11 +21,12 @@ def rows(oracle) -> list[dict]:
     objective = oracle.objective.name
     for trial_id in sorted(oracle.trials, key=int):
         trial = oracle.trials[trial_id]
-        row = {"trial": int(trial_id) + 1, "trial_id": trial_id, "status": trial.status,
+        row = {"trial": int(trial_id) + 1, "trial_id": trial_id, "status": status(trial),
                **shown_values(trial.hyperparameters.values), objective: trial.score}
         for name, decimals in METRICS.items():
             value = trial.metrics.get_last_value(name) if trial.metrics.exists(name) else None
-            row[name] = None if value is None else round(value, decimals or None)
+            if value is not None or name not in (PRUNED_EPOCH, *COSTS):
+                row[name] = None if value is None else round(value, decimals or None)
         parent = trial.hyperparameters.values.get("tuner/trial_id")
         if parent is not None:
             row["continues_trial"] = int(parent) + 1

@@ -1,7 +1,10 @@
-"""The Tuner: keras-tuner's, plus per-trial seed, time and memory, the checkpoints of the best
-trials only, one progress line per trial, and atomic state files."""
+"""The Tuner: keras-tuner's, plus a seed per configuration, per-epoch reports to the oracle (which
+may prune the trial), time, memory and cost per trial, the checkpoints of the best trials only,
+one progress line per trial, and atomic state files."""
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import time
 import warnings
@@ -9,9 +12,10 @@ from pathlib import Path
 
 import keras
 import keras_tuner
-from keras_tuner.src.engine import tuner_utils
 
-from tuning import checkpoints, memory, spaces
+from tuning import checkpoints, costs, memory, spaces
+from tuning.keras_tuner_internals import tuner_utils
+from tuning.pruning import EPOCH_REPORT, PRUNED_EPOCH
 from zoo import files
 
 # While the oracle answers IDLE (a grid waiting for running trials), ask again this often
@@ -19,21 +23,36 @@ from zoo import files
 IDLE_WAIT_S = 0.5
 
 
+def trial_seed(search_seed: int, values: dict) -> int:
+    """A trial's seed, from the search's seed and the trial's configuration only (keras-tuner's
+    bookkeeping values left out): the same configuration starts from the same weights, data
+    order and augmentation in any strategy, order or rerun, and different configurations do not
+    share one draw of the initial weights."""
+    chosen = {k: v for k, v in values.items() if not k.startswith("tuner/")}
+    text = json.dumps([int(search_seed), sorted(chosen.items())], default=str)
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big") & 0x7FFFFFFF
+
+
 class ZooTuner(keras_tuner.Tuner):
     def __init__(self, oracle, hypermodel, *, seed=0, keep_checkpoints=3, progress=None,
-                 **kwargs):
+                 cost=None, **kwargs):
         # Not super(): for HyperbandTuner that is keras_tuner.Hyperband, which makes its own
         # oracle; ours is given.
         keras_tuner.Tuner.__init__(self, oracle, hypermodel, **kwargs)
         self.seed = seed
         self.keep_checkpoints = keep_checkpoints
         self.progress = progress
+        self.cost = cost  # None, or a tuning.costs name measured on every trial's model
         self._asked = False
         self._finished_here = set()
+        self._pruned_at = None
+        self._trained = None
         self.oracle.verbose = 0  # keras-tuner's multi-line report; ours is `progress`
 
     def run_trial(self, trial, *args, **kwargs):
-        keras.utils.set_random_seed(self.seed)  # the same initial weights for every configuration
+        seed = trial_seed(self.seed, trial.hyperparameters.values)
+        keras.utils.set_random_seed(seed)
+        self._pruned_at, self._trained = None, None
         start = time.perf_counter()
         with memory.released_custom_gradients():
             histories = super().run_trial(trial, *args, **kwargs)
@@ -43,7 +62,31 @@ class ZooTuner(keras_tuner.Tuner):
         metrics["best_epoch"] = tuner_utils.get_best_step(histories, objective) + 1
         metrics["seconds"] = time.perf_counter() - start
         metrics["rss_mb"] = memory.rss_mb()
+        metrics["seed"] = seed
+        if self._pruned_at is not None:
+            metrics[PRUNED_EPOCH] = self._pruned_at
+        if self.cost and self._trained is not None:
+            metrics[self.cost] = costs.measure(self.cost, self._trained)
+        self._trained = None
         return metrics
+
+    def on_epoch_end(self, trial, model, epoch, logs=None):
+        """Report the epoch's score to the oracle, which answers whether the trial is pruned."""
+        self._trained = model
+        name = self.oracle.objective.name
+        if not logs or name not in logs:
+            return
+        # The epochs this fit runs (Keras' History callback holds fit's parameters): a trial is
+        # not pruned after its last epoch, which would save nothing and lose its score.
+        epochs = getattr(getattr(model, "history", None), "params", {}).get("epochs", 0)
+        answer = self.oracle.update_trial(
+            trial.trial_id, {name: float(logs[name]), EPOCH_REPORT: float(epochs or 0)},
+            step=epoch)
+        if answer is not None and answer.metrics.exists(PRUNED_EPOCH):
+            at = int(answer.metrics.get_last_value(PRUNED_EPOCH))
+            if epoch + 1 >= at:  # a trial pruned before a kill stops where it stopped
+                self._pruned_at = at
+                model.stop_training = True
 
     def pre_create_trial(self):
         if self._asked:
@@ -106,10 +149,14 @@ def make_tuner(plan, role: str = "local"):
                          max_trials=plan.max_trials, seed=plan.seed + 1, epochs=plan.epochs,
                          num_dimensions=len(spaces.tuned(plan.space)),
                          options=plan.strategy_options)
+    oracle.pruner = plan.pruner()
+    oracle.time_budget_s = plan.time_budget_s
     _mark_reloadable(plan, role)
     kind = HyperbandTuner if plan.strategy == "hyperband" else ZooTuner
-    return kind(oracle, hypermodel, directory=str(plan.folder), project_name="trials",
-                overwrite=False, seed=plan.seed, keep_checkpoints=plan.keep_checkpoints)
+    tuner = kind(oracle, hypermodel, directory=str(plan.folder), project_name="trials",
+                 overwrite=False, seed=plan.seed, keep_checkpoints=plan.keep_checkpoints,
+                 cost=plan.cost)
+    return tuner
 
 
 def _mark_reloadable(plan, role: str):

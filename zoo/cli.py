@@ -34,6 +34,9 @@ def cmd_info(args):
     for key in ("name", "family", "task", "input_shape", "num_outputs", "dataset", "params",
                 "description"):
         print(f"{key:>14}: {record[key]}")
+    if record.get("macs") is not None:
+        print(f"{'MACs':>14}: {record['macs']:,} multiply-accumulates per example "
+              "(zoo.models.flops)")
     print(f"{'recipe':>14}: {recipe.summary()} ({recipe_source(args.name)})")
     ref = record["reference"]
     print(f"{'reference':>14}: {ref['metric']} {ref['value']} ({ref['source']}) {ref['note']}")
@@ -107,7 +110,13 @@ def cmd_results(args):
 
 
 def cmd_analyze(args):
-    from zoo import analysis
+    from zoo import analysis, files
+    from zoo.errors import InvalidArgumentError
+    if args.out_dir:
+        files.check_folder("--out-dir", args.out_dir)
+    if args.labels and not args.compare:
+        raise InvalidArgumentError("--labels names the runs of --compare: add --compare RUN ... "
+                                   "or drop --labels.")
     if args.compare:
         out_dir = args.out_dir or "comparison"
         written = analysis.compare([args.target, *args.compare], what=tuple(
@@ -124,7 +133,10 @@ def cmd_analyze(args):
 
 
 def cmd_toys(args):
+    from zoo import files
     from zoo.analysis import toys
+    files.check_folder("--out-dir", args.out_dir)
+    files.check_folder("--output-dir", args.output_dir)
     options = {"epochs": args.epochs} if args.epochs else {}
     done = toys.linear_against_mlp(args.datasets or toys.DATASETS, out_dir=args.out_dir,
                                    output_dir=args.output_dir, seed=args.seed,

@@ -69,6 +69,9 @@ def add_arguments(parser: argparse.ArgumentParser, recipe: TrainConfig | None = 
     a("--run-dir", help="an explicit run folder; an unfinished one is resumed")
     a("--new-run", action="store_true", default=None,
       help="start a new run even if an unfinished run of the same configuration exists")
+    a("--restart", action="store_true", default=None,
+      help="train an unfinished run again from its first epoch, in its folder and with its "
+           "config.json (when its record cannot be resumed)")
     a("--quiet", dest="verbose", action="store_const", const=2, default=None,
       help="one line per epoch instead of a progress bar (the default when not on a terminal)")
     return parser

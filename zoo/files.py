@@ -10,7 +10,10 @@ import os
 import tempfile
 from pathlib import Path
 
-from zoo.errors import RunError
+from zoo.errors import InvalidArgumentError, RunError
+
+# Pseudo-file systems: a folder "there" is accepted by mkdir's parents but never made.
+_PSEUDO = ("/proc", "/sys", "/dev")
 
 
 @contextlib.contextmanager
@@ -34,6 +37,34 @@ def atomic_path(path, suffix=None):
     except BaseException:
         _remove(tmp)
         raise
+
+
+def check_folder(option: str, path) -> Path:
+    """Refuse, with one line and before anything is made, a folder the zoo cannot write in: a
+    file, a symbolic link to nothing or to itself, a read-only place, a pseudo-file system.
+    `option` names it as the user gave it ("output_dir", "--run-dir")."""
+    given = Path(path)
+    try:
+        if given.is_symlink() and not given.exists():
+            raise InvalidArgumentError(f"{option} {path} is a symbolic link to nothing (or a loop "
+                                       "of links): pass a folder, or fix the link.")
+        resolved = given.resolve()
+        if any(str(resolved) == p or str(resolved).startswith(p + "/") for p in _PSEUDO):
+            raise InvalidArgumentError(f"{option} {path} is on a pseudo-file system ("
+                                       f"{resolved}), where no folder can be made: pass a folder "
+                                       "on a disk.")
+        existing = next(p for p in [resolved, *resolved.parents] if p.exists())
+        if not existing.is_dir():
+            what = "is" if existing == resolved else f"is under {existing}, which is"
+            raise InvalidArgumentError(f"{option} {path} {what} a file, not a folder: pass a "
+                                       "folder.")
+        if not os.access(existing, os.W_OK | os.X_OK):
+            raise InvalidArgumentError(f"{option} {path}: {existing} is not writable (read-only "
+                                       "or another user's): pass a folder you can write in.")
+    except OSError as error:  # a loop of links further up, a name too long, ...
+        raise InvalidArgumentError(f"{option} {path} cannot be used: "
+                                   f"{error.strerror or error}.") from None
+    return given
 
 
 def disk_full(error: BaseException) -> bool:
@@ -78,6 +109,23 @@ def read_json(path, default=None):
         return json.loads(path.read_text())
     except (ValueError, UnicodeDecodeError):
         raise RunError(f"{path} is not valid JSON: it was corrupted or not written by the zoo.")
+
+
+def read_json_object(path, default=None):
+    """read_json for files that must hold an object (a run's config or status)."""
+    data = read_json(path, default)
+    if data is not default and not isinstance(data, dict):
+        raise RunError(f"{path} holds JSON that is not an object ({type(data).__name__}): it was "
+                       "changed or not written by the zoo. Restore it, or remove the folder to "
+                       "start afresh.")
+    return data
+
+
+def checksum(data: dict) -> str:
+    """A short hash of a JSON object as it is written (key order and tuples do not matter)."""
+    import hashlib
+    plain = json.loads(json.dumps(data, default=_plain))
+    return hashlib.sha256(json.dumps(plain, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def save_model(model, path) -> Path:

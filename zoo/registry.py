@@ -51,6 +51,8 @@ class ModelInfo:
     description: str
     reference: Reference
     builder: Callable = dataclasses.field(repr=False, compare=False)
+    # Multiply-accumulates of one example (zoo.models.flops.count); None when not recorded.
+    macs: int | None = None
     # Measured reference results (see zoo/results.json), attached on describe().
     results: tuple = ()
 
@@ -75,7 +77,7 @@ _loaded = False
 
 def register(*, name: str | None = None, family: str, task: str, input_shape, num_outputs: int,
              dataset: str, params: int, description: str, reference: Reference | None = None,
-             overwrite: bool = False):
+             macs: int | None = None, overwrite: bool = False):
     """Decorator registering a model builder with its metadata.
 
     The record says what the model is; what it is trained with is its recipe (a TrainConfig in
@@ -102,7 +104,8 @@ def register(*, name: str | None = None, family: str, task: str, input_shape, nu
             name=model_name, family=family, task=task, input_shape=tuple(input_shape),
             num_outputs=validation.positive_int("num_outputs", num_outputs), dataset=dataset,
             params=validation.non_negative_int("params", params), description=description,
-            reference=reference, builder=fn)
+            reference=reference, builder=fn,
+            macs=None if macs is None else validation.non_negative_int("macs", macs))
         return fn
 
     return decorate

@@ -23,13 +23,18 @@ def load_model(path, *, allow_code: bool = False):
         raise RunError(f"{path} is not a Keras model file (.keras files are zip archives).")
     try:
         return keras.saving.load_model(path, safe_mode=not allow_code)
-    except ValueError as error:
+    except Exception as error:
         if "safe_mode" in str(error) or "Lambda" in str(error):
             raise RunError(
                 f"{path} carries Python code (a Lambda layer) and was refused: loading it would "
                 "run that code. If you made this file yourself and trust it, pass allow_code=True "
                 "(--allow-code at the command line).") from None
-        raise RunError(f"{path} could not be loaded as a Keras model: {error}") from None
-    except Exception as error:
         raise RunError(f"{path} could not be loaded as a Keras model ({type(error).__name__}: "
-                       f"{error}).") from None
+                       f"{_first_line(error)}).") from None
+
+
+def _first_line(error, limit=200) -> str:
+    """Keras' loading errors append the whole layer config (serialised functions included, as
+    base64 bytecode): its first line says what went wrong."""
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return text if len(text) <= limit else text[:limit] + "..."

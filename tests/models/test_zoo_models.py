@@ -37,6 +37,8 @@ def test_builds_to_its_metadata(built):
     assert tuple(model.input_shape[1:]) == info.input_shape
     assert tuple(model.output_shape) == (None, info.num_outputs)
     assert model.count_params() == info.params
+    from zoo.models import flops
+    assert info.macs is not None and flops.count(model) == info.macs
     assert model.name == info.name
     assert model.optimizer is not None and model.loss is not None
 

@@ -119,6 +119,23 @@ def test_the_command_line_says_one_line_and_exits_2(tmp_path):
     (["--set", "batchnorm=maybe"], "batchnorm='maybe' is invalid: it must be True or False."),
     (["--compare", "grid,random", "--set", "learning_rate=-1"],
      "learning_rate=-1 is invalid: it must be a number greater than 0."),
+    (["--prune", "mean"], "prune='mean' is invalid: expected 'median', 'percentile:P' with "
+     "0 < P < 100 (keep the best P percent of the trials at each epoch, e.g. percentile:25) or "
+     "'none'."),
+    (["--prune", "median", "--prune-warmup", "0"],
+     "prune_warmup_epochs=0 is invalid: it must be a whole number of at least 1."),
+    (["--time-budget", "soon"],
+     "--time-budget 'soon' is invalid: expected a positive time such as 3600, 90m or 2h."),
+    (["--time-budget=-5m"],
+     "--time-budget '-5m' is invalid: expected a positive time such as 3600, 90m or 2h."),
+    (["--objective", "val_accuracy,size"],
+     "objective='val_accuracy,size' is invalid: expected a validation metric, or a metric and "
+     "a cost separated by a comma (e.g. 'val_accuracy,params'); the costs are params, flops, "
+     "latency_ms."),
+    (["--pick", "0"], "pick=0 is invalid: it must be a whole number of at least 1."),
+    (["--dataset", "imdb"], "cnn_fashion cannot take imdb (text data of shape (200,)): "
+     "input_shape=(200,) is invalid: it must be a tuple of 3 positive whole numbers. Search a "
+     "model made for that data (zoo list), or a --dataset of the model's kind (fashion_mnist)."),
 ])
 def test_a_bad_value_is_one_error_line_and_no_folder(argv, message, tmp_path, capsys):
     import zoo.cli

@@ -82,7 +82,7 @@ def planned(monkeypatch):
     plans = []
 
     def search(model, *, strategy="random", search_dir=None, overwrite=False, workers=0,
-               oracle_address=None, retrain=True, verbose=True, **options):
+               oracle_address=None, retrain=True, verbose=True, pick=None, **options):
         plan = make_plan(model, strategy=strategy, search_dir=search_dir, **options)
         plans.append(plan)
         return module.SearchResult(

@@ -61,7 +61,7 @@ def _require_map_size(x, size, input_shape, what):
 
 
 @register(family="convnet", task="multiclass", input_shape=(28, 28, 1), num_outputs=10,
-          dataset="mnist", params=431_242,
+          dataset="mnist", params=431_242, macs=2_865_152,
           description="Conv 32, max-pool, conv 64, max-pool, dense 256, dropout 0.5, softmax.",
           reference=Reference("accuracy", 0.9922, "keras.io", "Simple MNIST convnet, 15 epochs"))
 def cnn_mnist(*, num_classes=10, input_shape=(28, 28, 1), filters=(32, 64), dense_units=256,
@@ -74,7 +74,7 @@ def cnn_mnist(*, num_classes=10, input_shape=(28, 28, 1), filters=(32, 64), dens
 
 
 @register(family="convnet", task="multiclass", input_shape=(28, 28, 1), num_outputs=10,
-          dataset="mnist", params=33_094,
+          dataset="mnist", params=33_094, macs=498_760,
           description="LeNet-style: n1 and n2 5x5 filters, valid padding, 2x2 max-pooling, dense 84.",
           reference=Reference("accuracy", 0.9918, "lecture material", "LeNet's 82 test errors"))
 def lenet(*, num_classes=10, input_shape=(28, 28, 1), n1=10, n2=20, kernel_size=5,
@@ -86,7 +86,7 @@ def lenet(*, num_classes=10, input_shape=(28, 28, 1), n1=10, n2=20, kernel_size=
 
 
 @register(family="convnet", task="multiclass", input_shape=(28, 28, 1), num_outputs=10,
-          dataset="fashion_mnist", params=104_346,
+          dataset="fashion_mnist", params=104_346, macs=697_472,
           description="Two conv layers of 16 3x3 filters (BatchNorm, max-pool), dense 128, softmax.",
           reference=Reference("accuracy", 0.91, "lecture material",
                               "Adam, 10 epochs, mini-batch 128"))
@@ -99,7 +99,7 @@ def cnn_fashion(*, num_classes=10, input_shape=(28, 28, 1), filters=16, dense_un
 
 
 @register(family="convnet", task="multiclass", input_shape=(32, 32, 3), num_outputs=10,
-          dataset="cifar10", params=551_914,
+          dataset="cifar10", params=551_914, macs=39_068_928,
           description="Small VGG-style convnet: 3 blocks of two 3x3 convs (32, 64, 128), BatchNorm.",
           reference=Reference("accuracy", None, "none", "measured by its recipe (target >= 0.80)"))
 def cnn_cifar10(*, num_classes=10, input_shape=(32, 32, 3), filters=(32, 64, 128),

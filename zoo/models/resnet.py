@@ -21,7 +21,7 @@ def residual_block(x, filters: int, *, strides: int, batchnorm: bool, l2: float,
 
 
 @register(family="resnet", task="multiclass", input_shape=(32, 32, 3), num_outputs=10,
-          dataset="cifar10", params=176_378,
+          dataset="cifar10", params=176_378, macs=26_862_208,
           description="Small ResNet: 3x3 stem, 3 stages of residual blocks (16, 32, 64), "
                       "global average pooling.",
           reference=Reference("accuracy", None, "none", "measured by its recipe"))

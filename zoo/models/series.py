@@ -7,7 +7,7 @@ from zoo.registry import Reference, register
 
 
 @register(family="series", task="multiclass", input_shape=(500, 1), num_outputs=2,
-          dataset="forda", params=25_666,
+          dataset="forda", params=25_666, macs=12_512_128,
           description="Fully convolutional 1D net: 3 x (Conv1D 64, BatchNorm, ReLU), global "
                       "average pooling, softmax.",
           reference=Reference("accuracy", 0.9689, "keras.io",
@@ -31,7 +31,7 @@ def cnn1d_series(*, num_classes=2, input_shape=(500, 1), filters=(64, 64, 64), k
 
 
 @register(family="series", task="multiclass", input_shape=(500, 1), num_outputs=2,
-          dataset="forda", params=17_026,
+          dataset="forda", params=17_026, macs=8_416_128,
           description="Recurrent alternative for series: LSTM 64 over the steps, softmax.",
           reference=Reference("accuracy", None, "none", "measured by its recipe"))
 def lstm_series(*, num_classes=2, input_shape=(500, 1), units=64, bidirectional=False,
@@ -71,7 +71,7 @@ def _residual_block_1d(x, filters: int, kernel_sizes, *, l2: float, name: str):
 
 
 @register(family="series", task="multiclass", input_shape=(500, 1), num_outputs=2,
-          dataset="forda", params=505_666,
+          dataset="forda", params=505_666, macs=251_008_256,
           description="1D ResNet of Wang et al. (2017): 3 residual blocks (64, 128, 128 filters; "
                       "kernels 8, 5, 3), global average pooling, softmax.",
           reference=Reference("accuracy", None, "none",

@@ -91,7 +91,7 @@ def transfer_head(base, *, name, input_shape, num_classes, head, dense_units, dr
 
 
 @register(family="transfer", task="binary", input_shape=(180, 180, 3), num_outputs=1,
-          dataset="cats_vs_dogs", params=14_846_273,
+          dataset="cats_vs_dogs", params=14_846_273, macs=9_743_176_960,
           description="Frozen VGG16 convolutional base (ImageNet weights) with a new dense head.",
           reference=Reference("accuracy", None, "none",
                               "needs the ImageNet weights, which cannot be fetched here"))
@@ -110,7 +110,7 @@ def vgg16_transfer(*, weights="imagenet", input_shape=(180, 180, 3), num_classes
 
 
 @register(family="transfer", task="binary", input_shape=(180, 180, 3), num_outputs=1,
-          dataset="cats_vs_dogs", params=550_753,
+          dataset="cats_vs_dogs", params=550_753, macs=39_067_776,
           description="The convolutional base of any zoo convnet (name, model or .keras file), "
                       "frozen, with a new head; images are resized to the base's input size.",
           reference=Reference("accuracy", None, "none", "measured by the transfer recipe"))

@@ -136,11 +136,11 @@ def repair_backup(backup_root: Path):
     for phase in phases:
         meta = phase / "training_metadata.json"
         weights = phase / "latest.weights.h5"
-        if _readable_json(meta) and _readable_weights(weights):
+        if _readable_metadata(meta) and _readable_weights(weights):
             continue
         previous = meta.with_name(meta.name + ".bkp")
         previous_weights = weights.with_name(weights.name + ".bkp")
-        if _readable_json(previous) and _readable_weights(previous_weights):
+        if _readable_metadata(previous) and _readable_weights(previous_weights):
             shutil.copyfile(previous_weights, weights)
             shutil.copyfile(previous, meta)
         else:
@@ -155,9 +155,10 @@ def _readable_weights(path: Path) -> bool:
         return False
 
 
-def _readable_json(path: Path) -> bool:
+def _readable_metadata(path: Path) -> bool:
+    """BackupAndRestore's training_metadata.json: an object whose "epoch" is a count of epochs."""
     try:
-        json.loads(Path(path).read_text())
-        return True
-    except (OSError, ValueError):
+        epoch = json.loads(Path(path).read_text())["epoch"]
+    except (OSError, ValueError, KeyError, TypeError):
         return False
+    return isinstance(epoch, int) and not isinstance(epoch, bool) and epoch >= 0

@@ -16,7 +16,7 @@ from zoo.models.compiling import LR_SCHEDULES, OPTIMIZERS
 
 DISTRIBUTE = ("none", "mirrored", "multiworker")
 # Options that say where and how verbosely a run happens, not what is trained.
-NOT_IN_FINGERPRINT = ("output_dir", "run_dir", "verbose", "data_dir", "new_run")
+NOT_IN_FINGERPRINT = ("output_dir", "run_dir", "verbose", "data_dir", "new_run", "restart")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,6 +67,7 @@ class TrainConfig:
     output_dir: str = "runs"
     run_dir: str | None = None          # an explicit run folder: resumed if unfinished
     new_run: bool = False               # start a new run even if an unfinished one matches
+    restart: bool = False               # an unfinished run starts over in its folder
     verbose: str | int = "auto"         # "auto": a progress bar on a terminal, else one line/epoch
 
     def replace(self, **changes) -> "TrainConfig":
@@ -103,9 +104,12 @@ class TrainConfig:
         if self.patience is not None:
             validation.positive_int("patience", self.patience)
         validation.choice("distribute", self.distribute, DISTRIBUTE)
+        if self.distribute == "multiworker":
+            from zoo.training.keras_setup import check_tf_config
+            check_tf_config()
         if self.cpu_devices is not None:
             validation.positive_int("cpu_devices", self.cpu_devices)
-        for name in ("mixed_precision", "jit_compile", "adapt", "new_run"):
+        for name in ("mixed_precision", "jit_compile", "adapt", "new_run", "restart"):
             validation.boolean(name, getattr(self, name))
         _check_phases(self.phases)
         return self

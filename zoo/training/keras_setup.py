@@ -66,14 +66,32 @@ def _split_cpu(n: int):
                        "process.") from None
 
 
+def check_tf_config(text: str | None = None):
+    """TF_CONFIG as TensorFlow reads it: a JSON object with "cluster" and "task" (checked with
+    the configuration, before any folder is made)."""
+    import json
+    text = os.environ.get("TF_CONFIG") if text is None else text
+    if text is None:
+        raise InvalidArgumentError(
+            "distribute='multiworker' needs the TF_CONFIG environment variable describing the "
+            "cluster and this worker's task (see tf.distribute.MultiWorkerMirroredStrategy).")
+    try:
+        config = json.loads(text)
+    except ValueError as error:
+        raise InvalidArgumentError(f"TF_CONFIG is not JSON ({error}): it must be an object such "
+                                   'as {"cluster": {"worker": ["host1:port", "host2:port"]}, '
+                                   '"task": {"type": "worker", "index": 0}}.') from None
+    if not isinstance(config, dict) or not {"cluster", "task"} <= set(config):
+        raise InvalidArgumentError('TF_CONFIG must be a JSON object with "cluster" and "task" '
+                                   '(see tf.distribute.MultiWorkerMirroredStrategy).')
+
+
 def _strategy(kind: str):
     import tensorflow as tf
     if kind == "mirrored":
         return tf.distribute.MirroredStrategy()
     if kind == "multiworker":
-        if "TF_CONFIG" not in os.environ:
-            raise InvalidArgumentError(
-                "distribute='multiworker' needs the TF_CONFIG environment variable describing the "
-                "cluster and this worker's task (see tf.distribute.MultiWorkerMirroredStrategy).")
+        check_tf_config()
         return tf.distribute.MultiWorkerMirroredStrategy()
     return tf.distribute.get_strategy()
+

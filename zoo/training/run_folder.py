@@ -20,7 +20,11 @@ WORKER_OUTPUTS = ".worker_outputs"
 
 
 def is_finished(path: Path) -> bool:
-    return (files.read_json(Path(path) / "status.json", {}) or {}).get("state") == "finished"
+    try:
+        status = files.read_json(Path(path) / "status.json", {}) or {}
+    except RunError:  # damaged: not finished (opening the run then says what is wrong)
+        return False
+    return isinstance(status, dict) and status.get("state") == "finished"
 
 
 def _make_dirs(path: Path) -> list[Path]:
@@ -44,7 +48,7 @@ class RunFolder:
         self.out = self.path  # where outputs go; another folder on a non-chief worker
         self.created = list(created)  # the folders this run made, deepest first
         self.resumed = (self.path / "status.json").exists()
-        self.status = files.read_json(self.path / "status.json", {}) or {}
+        self.status = files.read_json_object(self.path / "status.json", {}) or {}
         self.status["wall_time_before_s"] = self.status.get("wall_time_s", 0.0)
         self._started = time.perf_counter()
         self._lock = None
@@ -54,6 +58,7 @@ class RunFolder:
              new_run: bool = False) -> "RunFolder":
         """The explicit `run_dir` (refused if finished), else the newest unfinished run of the
         same fingerprint under output_dir/model (unless new_run), else a new timestamped one."""
+        files.check_folder("run_dir" if run_dir else "output_dir", run_dir or output_dir)
         if run_dir:
             path = Path(run_dir)
             if is_finished(path):
@@ -93,9 +98,11 @@ class RunFolder:
     def __exit__(self, kind, error, tb):
         if self.out != self.path:
             shutil.rmtree(self.out, ignore_errors=True)
-        if kind is not None and self.created and not self.epochs_done:
+        if kind is not None and self.created and not self.epochs_done and not any(
+                (self.path / "backup").glob("*/training_metadata.json")):
             # Failed before its first epoch (bad data, a model that does not fit...): nothing
-            # worth keeping, so leave no folder behind.
+            # worth keeping, so leave no folder behind. (An epoch whose backup was written but
+            # not yet status.json, e.g. on a full disk, is worth keeping.)
             self._release()
             self.remove()
             return False
@@ -128,10 +135,20 @@ class RunFolder:
         self.out.mkdir()
 
     def write_config(self, data: dict):
-        files.write_json(self.path / "config.json", data)
+        """config.json, with a checksum of its content: a resumed run refuses one edited by hand
+        (it would otherwise train on with the edited model or epochs)."""
+        data = {k: v for k, v in data.items() if k != "checksum"}
+        files.write_json(self.path / "config.json", {**data, "checksum": files.checksum(data)})
 
     def read_config(self) -> dict:
-        return files.read_json(self.path / "config.json", {}) or {}
+        path = self.path / "config.json"
+        data = files.read_json_object(path, {}) or {}
+        written = data.pop("checksum", None)
+        if written is not None and written != files.checksum(data):
+            raise RunError(f"{path} was changed after the run wrote it: a run resumes with the "
+                           "options it was started with. Restore the file, or start a new run "
+                           "(another --run-dir) with the options you want.")
+        return data
 
     def write_status(self, state: str, **extra):
         elapsed = time.perf_counter() - self._started
@@ -179,7 +196,10 @@ def _unfinished_match(parent: Path, fingerprint: str) -> Path | None:
     for path in sorted(parent.iterdir(), reverse=True):
         if not path.is_dir():
             continue
-        saved = files.read_json(path / "config.json")
+        try:
+            saved = files.read_json_object(path / "config.json")
+        except RunError:  # a damaged run: not this one, and no reason to refuse a new run
+            continue
         if (saved and not is_finished(path) and saved.get("fingerprint") == fingerprint
                 and not _in_use(path)):
             return path

@@ -31,6 +31,7 @@ def open_run(config: TrainConfig, *, explicit=()):
     with folder:
         if folder.resumed:
             _check_same_run(folder, config)
+            _check_record(folder, config)
         if not folder.resumed:
             folder.write_config({**config.as_dict(), "fingerprint": config.fingerprint(),
                                  "command": sys.argv})
@@ -42,6 +43,24 @@ def open_run(config: TrainConfig, *, explicit=()):
             folder.write_config({**folder.read_config(), "versions": library_versions()})
         folder.write_status("running")
         yield Trainer(config, folder, setup, explicit=explicit)
+
+
+def _check_record(folder, config: TrainConfig):
+    """The run's record, repaired where a kill left a file half-written, then checked (or, with
+    restart, cleared)."""
+    from zoo.training import run_state
+    from zoo.training.callbacks import repair_backup
+    if config.restart:
+        print(f"Restarting the run in {folder.path} from its first epoch (--restart).")
+        run_state.restart(folder)
+        return
+    if config.distribute == "multiworker":
+        # Each worker's record is its own (history in a scratch folder on all but the chief),
+        # and a worker that stopped alone would leave the others waiting in their collectives:
+        # the workers agree on the epoch to resume from in Trainer.fit, together.
+        return
+    repair_backup(folder.path / "backup")
+    run_state.check(folder)
 
 
 def _check_same_run(folder, config: TrainConfig):

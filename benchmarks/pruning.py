@@ -1,0 +1,247 @@
+"""Does pruning save time without losing the best? The same random search of cnn_fashion's default
+space, with and without pruning, side by side.
+
+    ZOO_DATA_DIR=../shared/data python benchmarks/pruning.py [--trials 24] [--epochs 10]
+        [--subset 10000] [--seeds 0,1,2] [--prune median,percentile:25]
+        [--output-dir runs/bench_pruning]
+
+For each seed, the unpruned search and one search per pruning rule run at the same time, as
+`zoo tune` processes of one CPU thread each (so that the load of a shared machine falls on all
+alike; when a pruned search ends first, the unpruned one gets more of the machine, which only
+makes the ratio look worse for pruning): the same strategy, seed,
+trials and data; the same configurations come in the same order (keras-tuner's random oracle
+draws them without looking at scores) and each trial's seed is derived from its configuration,
+so a pruned trial's epochs are the unpruned one's until it stops. Nothing is retrained: the
+searches are compared on the validation split, where a search chooses.
+
+Per seed: the best validation accuracy of each search, their difference, the wall time of each
+(the process, start to end) and the ratio pruned / unpruned, and the time at which the pruned
+search's best so far came within --tolerance of the unpruned search's final best. The best-so-far
+curves against wall time (cumulative trial seconds) of every seed are drawn in one plot.
+Then every seed's unpruned search is replayed under a grid of rules (median and percentiles, warm-up
+of 1 to 3 epochs), without training (see `replay`): which rule would have met the goal.
+Goal: over the seeds, the pruned best is within 0.3 points of the unpruned best, in at most half
+its time (CPU time of the one-thread process, its wall time on a machine of its own; the wall
+times are reported too).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from matplotlib.figure import Figure
+
+HERE = Path(__file__).resolve().parent
+MODEL = "cnn_fashion"
+OBJECTIVE = "val_accuracy"
+ONE_THREAD = {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1",
+              "OMP_NUM_THREADS": "1"}
+
+
+def command(folder, *, trials, epochs, subset, seed, prune, warmup, startup):
+    return [sys.executable, "-m", "tuning.cli", MODEL, "--strategy", "random",
+            "--max-trials", str(trials), "--epochs", str(epochs), "--subset", str(subset),
+            "--seed", str(seed), "--prune", prune, "--prune-warmup", str(warmup),
+            "--prune-startup", str(startup), "--no-retrain", "--search-dir", str(folder)]
+
+
+def run_side_by_side(folder: Path, seed: int, args) -> dict:
+    """The unpruned search and the pruned ones of one seed, at the same time."""
+    env = {**os.environ, **ONE_THREAD, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONUNBUFFERED": "1"}
+    runs = {}
+    for name, prune in [("unpruned", "none")] + [(rule, rule) for rule in rules(args)]:
+        tag = name.replace(":", "")
+        path = folder / f"seed{seed}-{tag}"
+        log = open(folder / f"seed{seed}-{tag}.log", "w")
+        argv = command(path, trials=args.trials, epochs=args.epochs, subset=args.subset,
+                       seed=seed, prune=prune, warmup=args.warmup, startup=args.startup)
+        runs[name] = (path, log, time.perf_counter(),
+                      subprocess.Popen(argv, cwd=HERE.parent, env=env, stdout=log,
+                                       stderr=subprocess.STDOUT))
+    out = {}
+    while len(out) < len(runs):  # each search's wall time ends when its own process does
+        for name, (path, log, start, process) in runs.items():
+            if name in out:
+                continue
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid == 0:
+                continue
+            if os.waitstatus_to_exitcode(status):
+                raise SystemExit(f"{name} search of seed {seed} failed: see {log.name}")
+            log.close()
+            out[name] = summary(path, time.perf_counter() - start, args.epochs)
+            # CPU time of the one-thread process: what its wall time would be on a machine of
+            # its own (the wall times of searches that end at different moments see different
+            # loads on a shared machine).
+            out[name]["cpu_s"] = round(usage.ru_utime + usage.ru_stime, 1)
+        time.sleep(0.2)
+    return out
+
+
+def summary(path: Path, wall_s: float, epochs: int) -> dict:
+    table = json.loads((path / "trials.json").read_text())
+    elapsed, curve, best = 0.0, [], None
+    for row in table:
+        elapsed += row.get("seconds") or 0.0
+        if row["status"] == "COMPLETED" and row.get(OBJECTIVE) is not None:
+            best = row[OBJECTIVE] if best is None else max(best, row[OBJECTIVE])
+        curve.append((round(elapsed, 2), best))
+    return {"wall_s": round(wall_s, 1), "trial_seconds": round(elapsed, 1), "best": best,
+            "curve": curve, "pruned": sum(r["status"] == "PRUNED" for r in table),
+            "epochs_trained": sum(r.get("pruned_epoch") or epochs for r in table),
+            "trials": len(table)}
+
+
+def trial_curves(path: Path) -> dict:
+    """Trial number -> its validation accuracy after each epoch (the oracle's per-epoch record)."""
+    curves = {}
+    for record in path.glob("trials/trial_*/trial.json"):
+        state = json.loads(record.read_text())
+        history = state["metrics"]["metrics"].get(f"curve/{OBJECTIVE}", {"observations": []})
+        steps = sorted(history["observations"], key=lambda o: o["step"])
+        curves[int(state["trial_id"]) + 1] = [o["value"][0] for o in steps]
+    return curves
+
+
+def replay(unpruned: Path, pruned_runs: dict, epochs: int) -> dict:
+    """Pruning rules replayed on the unpruned search's own curves, without training: a trial's
+    seed comes from its configuration, so a pruned trial's epochs are the unpruned one's. Its
+    time is modelled as a fixed cost per trial (estimated from the trials the live pruned
+    searches stopped, against the same trials unpruned) plus its epochs at the unpruned trial's
+    pace."""
+    from tuning.pruning import Pruner, best_so_far
+    table = json.loads((unpruned / "trials.json").read_text())
+    curves = trial_curves(unpruned)
+    seconds = {row["trial"]: row["seconds"] for row in table}
+    fixed = []
+    for path in pruned_runs.values():
+        for row in json.loads((path / "trials.json").read_text()):
+            stopped = row.get("pruned_epoch")
+            if stopped and seconds.get(row["trial"]):  # seconds = fixed + stopped * per epoch
+                full = seconds[row["trial"]]
+                fixed.append((row["seconds"] - stopped * full / epochs) / (1 - stopped / epochs))
+    overhead = max(0.0, statistics.median(fixed)) if fixed else 0.0
+    out = {"fixed_cost_per_trial_s": round(overhead, 2), "rules": {}}
+    for text in ("median", "percentile:33", "percentile:25"):
+        for warmup in (1, 2, 3):
+            rule = Pruner.parse(text, warmup_epochs=warmup, startup_trials=3)
+            finished, spent, best = [], 0.0, None
+            for row in table:
+                curve = best_so_far(curves[row["trial"]], "max")
+                per_epoch = max(0.0, seconds[row["trial"]] - overhead) / len(curve)
+                stop = next((e for e in range(1, len(curve)) if rule.prunes(
+                    curve[e - 1], [f[e - 1] for f in finished], epoch=e, direction="max")), None)
+                spent += overhead + (stop or len(curve)) * per_epoch
+                if stop is None:
+                    finished.append(curve)
+                    best = curve[-1] if best is None else max(best, curve[-1])
+            full_best = max(best_so_far(c, "max")[-1] for c in curves.values())
+            out["rules"][f"{text}, warm-up {warmup}"] = {
+                "time_ratio": round(spent / sum(seconds.values()), 3),
+                "points_lost": round(100 * (full_best - best), 2)}
+    return out
+
+
+def rules(args) -> list:
+    return [rule.strip() for rule in args.prune.split(",")]
+
+
+def time_to_reach(curve, target):
+    return next((t for t, best in curve if best is not None and best >= target), None)
+
+
+def plot(results: dict, path: Path):
+    figure = Figure(figsize=(7, 4.2), layout="constrained")
+    ax = figure.add_subplot()
+    styles = ["-", "--", ":", "-."]
+    for i, (seed, runs) in enumerate(results.items()):
+        for style, (name, run) in zip(styles, runs.items()):
+            curve = [(t, b) for t, b in run["curve"] if b is not None]
+            ax.step([t for t, _ in curve], [b for _, b in curve], style, where="post",
+                    color=f"C{i}", label=f"seed {seed}, {name}")
+    ax.set(xlabel="search time (s, sum of trial times)", ylabel=f"best {OBJECTIVE} so far",
+           title=f"{MODEL}: random search with and without pruning")
+    ax.legend(fontsize=8)
+    figure.savefig(path, dpi=110)
+    return path
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--trials", type=int, default=24)
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--subset", type=int, default=10000)
+    parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--prune", default="median,percentile:25",
+                        help="pruning rules, each measured against the same unpruned search")
+    parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--startup", type=int, default=3)
+    parser.add_argument("--tolerance", type=float, default=0.003)
+    parser.add_argument("--output-dir", default="runs/bench_pruning",
+                        help="search folders, logs, the plot and the report (pruning.json)")
+    args = parser.parse_args(argv)
+    folder = Path(args.output_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    results, rows, replayed = {}, [], {}
+    for seed in [int(s) for s in args.seeds.split(",")]:
+        runs = run_side_by_side(folder, seed, args)
+        results[seed] = runs
+        full = runs["unpruned"]
+        replayed[seed] = replay(folder / f"seed{seed}-unpruned",
+                                {r: folder / f"seed{seed}-{r.replace(':', '')}" for r in rules(args)},
+                                args.epochs)
+        for rule in rules(args):
+            pruned = runs[rule]
+            reach = time_to_reach(pruned["curve"], full["best"] - args.tolerance)
+            row = {"seed": seed, "prune": rule, "best_unpruned": full["best"],
+                   "best_pruned": pruned["best"],
+                   "points_lost": round(100 * (full["best"] - pruned["best"]), 2),
+                   "wall_ratio": round(pruned["wall_s"] / full["wall_s"], 3),
+                   "cpu_ratio": round(pruned["cpu_s"] / full["cpu_s"], 3),
+                   "trial_time_ratio": round(pruned["trial_seconds"] / full["trial_seconds"], 3),
+                   "epochs_ratio": round(pruned["epochs_trained"] / full["epochs_trained"], 3),
+                   "pruned_trials": pruned["pruned"],
+                   "time_to_within_tolerance_ratio": None if reach is None else
+                   round(reach / full["trial_seconds"], 3)}
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    by_rule = {}
+    for rule in rules(args):
+        mine = [r for r in rows if r["prune"] == rule]
+        by_rule[rule] = {
+            "mean_points_lost": round(statistics.mean(r["points_lost"] for r in mine), 2),
+            "worst_points_lost": max(r["points_lost"] for r in mine),
+            "mean_wall_ratio": round(statistics.mean(r["wall_ratio"] for r in mine), 3),
+            "worst_wall_ratio": max(r["wall_ratio"] for r in mine),
+            "mean_cpu_ratio": round(statistics.mean(r["cpu_ratio"] for r in mine), 3),
+            "worst_cpu_ratio": max(r["cpu_ratio"] for r in mine),
+            "mean_trial_time_ratio": round(statistics.mean(r["trial_time_ratio"]
+                                                           for r in mine), 3)}
+        by_rule[rule]["goal_met"] = (by_rule[rule]["worst_points_lost"] <= 0.3 + 1e-9
+                                     and by_rule[rule]["mean_cpu_ratio"] <= 0.5)
+        print(f"{rule}: pruned / unpruned CPU time mean {by_rule[rule]['mean_cpu_ratio']}, "
+              f"worst {by_rule[rule]['worst_cpu_ratio']} (wall time mean "
+              f"{by_rule[rule]['mean_wall_ratio']}); points lost mean "
+              f"{by_rule[rule]['mean_points_lost']}, worst {by_rule[rule]['worst_points_lost']} "
+              "(goal: <= 0.5 and <= 0.3)", flush=True)
+    report = {
+        "model": MODEL, "trials": args.trials, "epochs": args.epochs, "subset": args.subset,
+        "warmup_epochs": args.warmup, "startup_trials": args.startup, "per_seed": rows,
+        "rules": by_rule, "plot": str(plot(results, folder / "pruning.png")),
+        "replayed": replayed,
+        "curves": {str(k): {n: v["curve"] for n, v in runs.items()}
+                   for k, runs in results.items()},
+        "goal_met": any(r["goal_met"] for r in by_rule.values()),
+    }
+    (folder / "pruning.json").write_text(json.dumps(report, indent=1))
+    return report
+
+
+if __name__ == "__main__":
+    main()

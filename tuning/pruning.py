@@ -1,0 +1,98 @@
+"""Pruning: stop a trial whose validation score after an epoch is worse than most finished trials'
+scores after the same epoch (Optuna's median and percentile pruners, on keras-tuner's trials).
+
+keras-tuner has no pruner: its oracles only hand out trials and record their final scores. The
+rule is written here, and the oracle applies it (tuning.oracles.PruningMixin) to the per-epoch
+scores the tuner reports, so that workers of a distributed search are judged by the chief
+against every worker's trials.
+
+    rule = Pruner.parse("median")              # or "percentile:25" (keep the best 25 %), "none"
+    rule.prunes(0.71, [0.80, 0.83, 0.78], epoch=2, direction="max")   # True
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+
+from zoo import validation
+from zoo.errors import InvalidArgumentError
+
+# Metric names kept in each trial's keras-tuner record (trial.json): the objective after every
+# epoch (its best so far), and the epoch at which the trial was pruned (1-based).
+CURVE = "curve/{}"
+PRUNED_EPOCH = "pruned_epoch"
+# The key by which a per-epoch report is told apart from a trial's final report (the same
+# update_trial call of keras-tuner's oracle, which also travels to a chief over gRPC).
+EPOCH_REPORT = "zoo/epoch_report"
+
+
+@dataclasses.dataclass(frozen=True)
+class Pruner:
+    """keep: the percentage of trials kept at each epoch (50: the median rule); None: no pruning.
+    warmup_epochs: every trial trains at least this many epochs. startup_trials: no trial is
+    pruned before this many unpruned trials have finished."""
+    keep: float | None = None
+    warmup_epochs: int = 1
+    startup_trials: int = 3
+
+    @classmethod
+    def parse(cls, text: str | None, *, warmup_epochs: int = 1,
+              startup_trials: int = 3) -> "Pruner":
+        """"median", "percentile:P" (keep the best P percent, 0 < P < 100) or "none"."""
+        validation.positive_int("prune_warmup_epochs", warmup_epochs)
+        validation.positive_int("prune_startup_trials", startup_trials)
+        common = {"warmup_epochs": warmup_epochs, "startup_trials": startup_trials}
+        text = (text or "none").strip().lower()
+        if text == "none":
+            return cls(None, **common)
+        if text == "median":
+            return cls(50.0, **common)
+        if text.startswith("percentile:"):
+            try:
+                keep = float(text.split(":", 1)[1])
+            except ValueError:
+                keep = math.nan
+            if 0 < keep < 100:
+                return cls(keep, **common)
+        raise InvalidArgumentError(
+            f"prune={text!r} is invalid: expected 'median', 'percentile:P' with 0 < P < 100 (keep "
+            "the best P percent of the trials at each epoch, e.g. percentile:25) or 'none'.")
+
+    @property
+    def active(self) -> bool:
+        return self.keep is not None
+
+    def describe(self) -> str:
+        if not self.active:
+            return "no pruning"
+        rule = "median" if self.keep == 50 else f"best {self.keep:g} %"
+        return (f"pruning below the {rule} of the finished trials at each epoch, after "
+                f"{self.warmup_epochs} epoch(s) and {self.startup_trials} finished trials")
+
+    def to_data(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def prunes(self, score: float, others: list, *, epoch: int, direction: str) -> bool:
+        """Whether a trial whose best score after `epoch` (1-based) is `score` stops there, given
+        the best scores of the finished, unpruned trials after the same epoch."""
+        if not self.active or epoch < self.warmup_epochs or len(others) < self.startup_trials:
+            return False
+        if score is None or not math.isfinite(score):
+            return True  # a diverged trial
+        others = [s for s in others if s is not None and math.isfinite(s)]
+        if not others:
+            return False
+        if direction == "max":  # keep the best `keep` percent: the (100 - keep)th percentile
+            return score < float(np.percentile(others, 100 - self.keep))
+        return score > float(np.percentile(others, self.keep))
+
+
+def best_so_far(values: list, direction: str) -> list:
+    """The running best of a trial's per-epoch scores."""
+    better = max if direction == "max" else min
+    out = []
+    for value in values:
+        out.append(value if not out else better(out[-1], value))
+    return out
