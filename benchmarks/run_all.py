@@ -78,7 +78,7 @@ BENCHMARKS = {
          "<= 1e-4", r["parity_met"]),
         ("slowest artefact / Keras predict, per example at batch 1", r["slowest_batch_1_ratio"],
          "<= 1", r["batch_1_goal_met"])]),
-    "pruning": ([], ["--trials", "3", "--epochs", "2", "--subset", "300", "--seeds", "0",
+    "pruning": ([], ["--trials", "2", "--epochs", "2", "--subset", "200", "--seeds", "0",
                      "--prune", "median", "--startup", "1"], lambda r: [
         row for rule, figures in r["rules"].items() for row in (
             (f"random search pruned ({rule}, warm-up {r['warmup_epochs']}) / unpruned: CPU "

@@ -90,7 +90,8 @@ def test_the_user_module_example_runs_as_written(tmp_path, monkeypatch, capsys):
 
 
 def quick(argv: list[str]) -> list[str]:
-    """A README command made short: one epoch on 256 examples, two trials per search."""
+    """A README command made short: one epoch on 256 examples, two trials per search, no retrain
+    of the best (tests/tuning tests that)."""
     def without(args, option, takes_value=True):
         out, skip = [], False
         for arg in args:
@@ -108,7 +109,8 @@ def quick(argv: list[str]) -> list[str]:
         return without(argv, "--epochs") + ["--epochs", "1", "--subset", "256", "--quiet"]
     if command == "tune":
         argv = without(without(argv, "--epochs"), "--subset") + ["--epochs", "1", "--subset",
-                                                                   "256", "--quiet"]
+                                                                   "256", "--quiet",
+                                                                   "--no-retrain"]
         if "grid" in " ".join(argv):  # a grid's budget is its size: cnn_fashion's default is 9
             return argv if "--compare" not in argv else without(argv, "--max-trials") + [
                 "--max-trials", "9"]

@@ -60,7 +60,7 @@ def compare(model: str, strategies=STRATEGIES, *, max_trials: int | None = None,
                          output_dir=output_dir, **options)
                for s in strategies}
     objective, direction = first.objective, first.direction
-    curves = {s: running_best([row.get(objective) if row["status"] != "PRUNED" else None
+    curves = {s: running_best([row.get(objective) if row.get("status") != "PRUNED" else None
                                for row in r.trials], direction)  # a pruned score is partial
               for s, r in results.items()}
     reference = (results["grid"].best_score if "grid" in results else

@@ -10,17 +10,17 @@ from tuning.oracles import make_oracle
 SPACE = {"learning_rate": "1e-4..1e-1:log"}
 
 
-def _search(folder, task, parse_space, budget, max_trials=200):
+def _search(folder, task, parse_space, budget, max_trials=200, retrain=False):
     with contextlib.redirect_stdout(io.StringIO()) as out:
         result = tuning.search("linear_mnist", data=task, batch_size=64, epochs=1,
                                space=parse_space(SPACE), max_trials=max_trials,
-                               time_budget_s=budget, search_dir=folder)
+                               time_budget_s=budget, search_dir=folder, retrain=retrain)
     return result, out.getvalue()
 
 
 def test_a_spent_budget_ends_the_search_and_a_larger_one_extends_it(tmp_path, task, parse_space):
     folder = tmp_path / "search"
-    first, output = _search(folder, task, parse_space, budget=2)
+    first, output = _search(folder, task, parse_space, budget=2, retrain=True)
     assert first.stopped_by == "time budget"
     assert 1 <= len(first.trials) < 200
     assert "The time budget of 2 s is spent" in output

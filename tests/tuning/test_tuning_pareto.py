@@ -44,7 +44,7 @@ def searched(tmp_path_factory, task, parse_space):
     options = dict(strategy="grid", data=task, batch_size=64, epochs=1, space=space,
                    objective="val_accuracy,params", search_dir=folder)
     with contextlib.redirect_stdout(io.StringIO()) as out:
-        result = tuning.search("dense_mnist", **options)
+        result = tuning.search("dense_mnist", retrain=False, **options)
     return folder, options, result, out.getvalue()
 
 
