@@ -115,7 +115,7 @@ def replay(unpruned: Path, pruned_runs: dict, epochs: int) -> dict:
     time is modelled as a fixed cost per trial (estimated from the trials the live pruned
     searches stopped, against the same trials unpruned) plus its epochs at the unpruned trial's
     pace."""
-    from tuning.pruning import Pruner, best_so_far
+    from tuning.pruning import Pruner, running_best
     table = json.loads((unpruned / "trials.json").read_text())
     curves = trial_curves(unpruned)
     seconds = {row["trial"]: row["seconds"] for row in table}
@@ -133,7 +133,7 @@ def replay(unpruned: Path, pruned_runs: dict, epochs: int) -> dict:
             rule = Pruner.parse(text, warmup_epochs=warmup, startup_trials=3)
             finished, spent, best = [], 0.0, None
             for row in table:
-                curve = best_so_far(curves[row["trial"]], "max")
+                curve = running_best(curves[row["trial"]], "max")
                 per_epoch = max(0.0, seconds[row["trial"]] - overhead) / len(curve)
                 stop = next((e for e in range(1, len(curve)) if rule.prunes(
                     curve[e - 1], [f[e - 1] for f in finished], epoch=e, direction="max")), None)
@@ -141,7 +141,7 @@ def replay(unpruned: Path, pruned_runs: dict, epochs: int) -> dict:
                 if stop is None:
                     finished.append(curve)
                     best = curve[-1] if best is None else max(best, curve[-1])
-            full_best = max(best_so_far(c, "max")[-1] for c in curves.values())
+            full_best = max(running_best(c, "max")[-1] for c in curves.values())
             out["rules"][f"{text}, warm-up {warmup}"] = {
                 "time_ratio": round(spent / sum(seconds.values()), 3),
                 "points_lost": round(100 * (full_best - best), 2)}

@@ -38,7 +38,7 @@ import zoo.data
 from tuning import spaces
 from tuning.compare import trials_to_reach
 from tuning.oracles import make_oracle
-from tuning.plots import running_best
+from tuning.pruning import running_best
 
 MODEL = "cnn_fashion"
 SPACE = {

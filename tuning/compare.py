@@ -32,7 +32,8 @@ def compare(model: str, strategies=STRATEGIES, *, max_trials: int | None = None,
     `budgets` (strategy -> trials), e.g. to ask which strategy gets there on a third of the
     grid's trials. The reference is the best score the grid finds when "grid" is among the
     strategies (the whole grid is tried), else the best of all."""
-    from tuning.plots import compare_strategies, running_best
+    from tuning.plots import compare_strategies
+    from tuning.pruning import running_best
     from tuning.search import search
     strategies = _strategies(strategies)
     # One space for all (a grid over the default space holds what it does not search at its

@@ -8,7 +8,7 @@ import time
 
 from tuning.keras_tuner_internals import retry_queue, trial_module
 
-from tuning.pruning import CURVE, EPOCH_REPORT, PRUNED_EPOCH, Pruner, best_so_far
+from tuning.pruning import CURVE, EPOCH_REPORT, PRUNED_EPOCH, Pruner, running_best
 
 
 class PruningMixin:
@@ -58,7 +58,7 @@ class PruningMixin:
         history = {obs.step: obs.mean() for obs in trial.metrics.get_history(curve)}
         if any(step not in history for step in range(epoch)):
             return None
-        return best_so_far([history[s] for s in range(epoch)], self.objective.direction)[-1]
+        return running_best([history[s] for s in range(epoch)], self.objective.direction)[-1]
 
 
 class BudgetMixin:

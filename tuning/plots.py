@@ -8,18 +8,8 @@ from matplotlib.figure import Figure
 
 from tuning import spaces
 from tuning.progress import format_value
+from tuning.pruning import running_best
 from zoo import files
-
-
-def running_best(scores, direction: str) -> list:
-    """Best score after each trial; None (a failed trial) keeps the previous best."""
-    better = max if direction == "max" else min
-    out, best = [], None
-    for score in scores:
-        if score is not None and not (isinstance(score, float) and math.isnan(score)):
-            best = score if best is None else better(best, score)
-        out.append(best)
-    return out
 
 
 def best_so_far(table, objective, direction, path, title=""):

@@ -89,10 +89,13 @@ class Pruner:
         return score > float(np.percentile(others, self.keep))
 
 
-def best_so_far(values: list, direction: str) -> list:
-    """The running best of a trial's per-epoch scores."""
+def running_best(scores, direction: str) -> list:
+    """Best score after each trial or epoch; None or NaN (a failed trial, a diverged epoch) keeps
+    the previous best (None before the first)."""
     better = max if direction == "max" else min
-    out = []
-    for value in values:
-        out.append(value if not out else better(out[-1], value))
+    out, best = [], None
+    for score in scores:
+        if score is not None and not (isinstance(score, float) and math.isnan(score)):
+            best = score if best is None else better(best, score)
+        out.append(best)
     return out

@@ -9,7 +9,7 @@ import json
 import pytest
 
 import tuning
-from tuning.pruning import Pruner, best_so_far
+from tuning.pruning import Pruner, running_best
 from zoo.errors import InvalidArgumentError
 
 STRATEGIES = ("grid", "random", "bayesian", "hyperband")
@@ -45,9 +45,9 @@ def test_a_bad_rule_is_refused_with_what_is_expected(text):
         Pruner.parse(text)
 
 
-def test_best_so_far_is_a_running_best():
-    assert best_so_far([0.5, 0.4, 0.7, 0.6], "max") == [0.5, 0.5, 0.7, 0.7]
-    assert best_so_far([0.5, 0.4, 0.7, 0.3], "min") == [0.5, 0.4, 0.4, 0.3]
+def test_running_best_is_a_running_best():
+    assert running_best([0.5, 0.4, 0.7, 0.6], "max") == [0.5, 0.5, 0.7, 0.7]
+    assert running_best([0.5, 0.4, 0.7, 0.3], "min") == [0.5, 0.4, 0.4, 0.3]
 
 
 # A space with a configuration that cannot learn in 3 epochs (learning rate 1e-7): some trial of
@@ -118,12 +118,12 @@ def test_each_pruning_follows_the_rule(pruned_search):
         number = int(trial_id) + 1
         curve, row = _curve(records[number]), next(r for r in result.trials
                                                    if r["trial"] == number)
-        best = dict(zip(sorted(curve), best_so_far([curve[e] for e in sorted(curve)], "max")))
+        best = dict(zip(sorted(curve), running_best([curve[e] for e in sorted(curve)], "max")))
         stops = [e for e in sorted(curve) if e < OPTIONS[strategy]["epochs"] and rule.prunes(
             best[e], [c[e] for c in finished if e in c], epoch=e, direction="max")]
         assert (stops[0] if stops else None) == row.get("pruned_epoch"), number
         if row["status"] == "COMPLETED":
-            finished.append(dict(zip(sorted(curve), best_so_far(
+            finished.append(dict(zip(sorted(curve), running_best(
                 [curve[e] for e in sorted(curve)], "max"))))
 
 

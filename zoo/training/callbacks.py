@@ -103,14 +103,19 @@ def backed_up_epoch(backup_dir) -> int:
     return int(json.loads(meta.read_text())["epoch"]) if meta.exists() else 0
 
 
+def backed_up_total(backup_root) -> int:
+    """Epochs backed up over a run's phases (they number epochs on): the latest phase's count."""
+    return max((backed_up_epoch(meta.parent)
+                for meta in Path(backup_root).glob("*/training_metadata.json")), default=0)
+
+
 def trim_history(history_csv: Path, backup_root: Path):
     """Before resuming, drop CSV rows of epochs after the last backed-up one: a run killed between
     CSVLogger's write and BackupAndRestore's would otherwise log those epochs twice. Phases of a
     run (head training, fine-tuning) keep their backups in subfolders and number epochs on."""
     if not Path(history_csv).exists():
         return
-    finished = max((backed_up_epoch(meta.parent)
-                    for meta in Path(backup_root).glob("*/training_metadata.json")), default=0)
+    finished = backed_up_total(backup_root)
     with open(history_csv, newline="") as f:
         rows = list(csv.reader(f))
     if not rows:

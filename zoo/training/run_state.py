@@ -26,7 +26,8 @@ def check(folder) -> None:
     """Refuse a resume whose record disagrees; return quietly when it is consistent."""
     path = Path(folder.path)
     done = folder.epochs_done
-    backed_up = _backed_up(path / "backup")
+    from zoo.training.callbacks import backed_up_total
+    backed_up = backed_up_total(path / "backup")
     rows = history_epochs(folder.out / "history.csv")
     if backed_up > done + 1:
         _refuse(path, f"its backup says {backed_up} epochs were trained but status.json says "
@@ -80,12 +81,6 @@ def restart(folder) -> None:
             target.unlink()
     folder.status = {"wall_time_before_s": 0.0}
     folder.resumed = False
-
-
-def _backed_up(backup_root: Path) -> int:
-    from zoo.training.callbacks import backed_up_epoch
-    return max((backed_up_epoch(meta.parent)
-                for meta in Path(backup_root).glob("*/training_metadata.json")), default=0)
 
 
 def _text(epochs) -> str:

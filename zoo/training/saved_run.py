@@ -52,8 +52,8 @@ def read_config(folder) -> dict:
 
 
 def read_json(path) -> dict:
-    data = files.read_json(path)
-    if not isinstance(data, dict):
+    data = files.read_json_object(path)
+    if data is None:
         raise RunError(f"{path} does not hold a JSON object.")
     return data
 
