@@ -91,6 +91,11 @@ BENCHMARKS = {
             ("  points of best validation accuracy lost, mean and worst",
              f"{figures['mean_points_lost']}, {figures['worst_points_lost']}", "<= 0.3",
              figures["worst_points_lost"] <= 0.3))]),
+    "kill_points": ([], ["--only", "train", "--limit", "1"], lambda r: [
+        row for kind, figures in r.items() for row in (
+            (f"{kind}: kills before a file event that the rerun survived (exact result)",
+             f"{figures['survived']} of {figures['tried']} ({figures['events']} events)",
+             "all", figures["tried"] > 0 and figures["survived"] == figures["tried"]),)]),
 }
 # Benchmarks that write folders of their own: where, when the report does not go to benchmarks/.
 OUTPUT_DIR_OPTION = {"strategy_efficiency": "--output-dir", "pruning": "--output-dir"}

@@ -19,7 +19,7 @@ from tuning import spaces
 from tuning.data import SearchData
 from tuning.plan import LOCK_FILE, Plan, make_plan
 from zoo import files, validation
-from zoo.errors import InvalidArgumentError, RunError
+from zoo.errors import DiskFullError, InvalidArgumentError, RunError
 
 
 @dataclasses.dataclass
@@ -134,11 +134,21 @@ def _run(plan, tuner, data, *, role, workers, address, shared_data, callbacks, v
         return
     tuner.progress = progress
     tuner.save()  # so that a search killed in its first trial reloads
+    from tuning.tuner import DiskFullInTrial
     try:
         with frozen_heap():
             tuner.search(data, callbacks=list(callbacks))
-    except RuntimeError as error:
-        if "consecutive failures" not in str(error):
+    except DiskFullInTrial as error:
+        raise DiskFullError(
+            f"The disk is full: the search in {plan.folder} stopped in trial {error.trial_id} "
+            f"({str(error).splitlines()[0][:160]}). The finished trials are kept; free some "
+            f"space and run the same command again: trial {error.trial_id} runs again.") from None
+    except Exception as error:
+        if files.disk_full(error):  # keras-tuner's own records, between trials
+            raise DiskFullError(
+                f"The disk is full: the search in {plan.folder} stopped. The finished trials "
+                "are kept; free some space and run the same command again to resume.") from None
+        if not isinstance(error, RuntimeError) or "consecutive failures" not in str(error):
             raise
         last = str(error).strip().splitlines()[-1]
         raise RunError(f"The search in {plan.folder} stopped: three trials in a row failed, the "

@@ -23,6 +23,16 @@ from zoo import files
 IDLE_WAIT_S = 0.5
 
 
+class DiskFullInTrial(keras_tuner.errors.FatalError):
+    """The disk filled during a trial: the search stops with the trial still running in the
+    oracle's record, so that the rerun runs it again (keras-tuner sends the trials that were
+    running when a search was stopped back to be retried) instead of keeping it as failed."""
+
+    def __init__(self, trial_id: str, message: str):
+        super().__init__(message)
+        self.trial_id = trial_id
+
+
 def trial_seed(search_seed: int, values: dict) -> int:
     """A trial's seed, from the search's seed and the trial's configuration only (keras-tuner's
     bookkeeping values left out): the same configuration starts from the same weights, data
@@ -54,8 +64,15 @@ class ZooTuner(keras_tuner.Tuner):
         keras.utils.set_random_seed(seed)
         self._pruned_at, self._trained = None, None
         start = time.perf_counter()
-        with memory.released_custom_gradients():
-            histories = super().run_trial(trial, *args, **kwargs)
+        from zoo.training.callbacks import DiskSpaceGuard
+        kwargs["callbacks"] = [DiskSpaceGuard(self.project_dir), *kwargs.get("callbacks", [])]
+        try:
+            with memory.released_custom_gradients():
+                histories = super().run_trial(trial, *args, **kwargs)
+        except Exception as error:  # re-raised as it is unless the disk is full
+            if files.disk_full(error):
+                raise DiskFullInTrial(trial.trial_id, str(error)) from None
+            raise
         objective = self.oracle.objective
         metrics = tuner_utils.convert_to_metrics_dict(histories, objective)
         metrics = {k: float(v) for k, v in metrics.items()}

@@ -11,7 +11,7 @@ import dataclasses
 import os
 import sys
 
-from zoo.errors import InvalidArgumentError, ZooError
+from zoo.errors import DiskFullError, InvalidArgumentError, ZooError
 from zoo.models.compiling import LR_SCHEDULES, OPTIMIZERS
 from zoo.training.config import DISTRIBUTE, TrainConfig
 
@@ -136,6 +136,13 @@ def report_errors(prog: str, func, *args) -> int:
         func(*args)
     except ZooError as error:
         print(f"{prog}: error: {error}", file=sys.stderr)
+        if isinstance(error, DiskFullError):
+            # Leave now: an HDF5 file whose write failed (Keras' .keras and weights files) makes
+            # h5py's clean-up at exit crash with a segmentation fault; everything of the run is
+            # closed and written by now.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(2)
         return 2
     except KeyboardInterrupt as interruption:
         by = "SIGTERM" if isinstance(interruption, Terminated) else "Ctrl-C"

@@ -27,3 +27,7 @@ class WeightsUnavailableError(ZooError):
 
 class RunError(ZooError):
     """A run folder that is missing, incomplete or would be overwritten."""
+
+
+class DiskFullError(RunError):
+    """The disk filled while a run or a search was writing: what was complete is kept."""

@@ -10,7 +10,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from zoo.errors import InvalidArgumentError, RunError
+from zoo.errors import DiskFullError, InvalidArgumentError, RunError
 
 # Pseudo-file systems: a folder "there" is accepted by mkdir's parents but never made.
 _PSEUDO = ("/proc", "/sys", "/dev")
@@ -31,7 +31,7 @@ def atomic_path(path, suffix=None):
     except OSError as error:
         _remove(tmp)
         if disk_full(error):
-            raise RunError(f"The disk is full: could not write {path}. The previous version of "
+            raise DiskFullError(f"The disk is full: could not write {path}. The previous version of "
                            "the file, if any, is intact; free some space and run again.") from None
         raise
     except BaseException:
@@ -71,7 +71,34 @@ def disk_full(error: BaseException) -> bool:
     """Whether `error` says the disk is full. Python's own writes raise OSError(ENOSPC); the
     TensorBoard callback's summary writer raises TensorFlow's ResourceExhaustedError, which is
     not an OSError and carries the OS message only in its text."""
-    return getattr(error, "errno", None) == errno.ENOSPC or "No space left" in str(error)
+    return (isinstance(error, DiskFullError) or getattr(error, "errno", None) == errno.ENOSPC
+            or "No space left" in str(error))
+
+
+# What the zoo writes beside a model's state, and a margin: summaries, JSON, CSV rows.
+SPACE_MARGIN = 1 << 20
+
+
+def ensure_space(folder, needed: int, what: str) -> None:
+    """Refuse, before writing it, what would not fit on the disk of `folder`: HDF5, which Keras
+    writes weights and .keras files with, crashes the process (a segmentation fault in h5py's
+    clean-up) when the disk fills during its write, where Python's own writes raise OSError."""
+    import shutil
+    free = shutil.disk_usage(folder).free
+    if free < needed + SPACE_MARGIN:
+        raise DiskFullError(f"The disk is full: {what} needs about "
+                            f"{(needed + SPACE_MARGIN) / 1e6:.1f} MB in {folder}, "
+                            f"{free / 1e6:.1f} MB are free. What was written before is intact; "
+                            "free some space and run the same command again to resume.")
+
+
+def state_bytes(model) -> int:
+    """Bytes of a model's variables and its optimizer's: what one saved copy of it takes."""
+    import math
+    import numpy as np
+    optimizer = getattr(model, "optimizer", None)
+    variables = list(model.variables) + list(getattr(optimizer, "variables", []) or [])
+    return sum(math.prod(v.shape) * np.dtype(v.dtype).itemsize for v in variables)
 
 
 def _remove(tmp):
@@ -129,6 +156,7 @@ def checksum(data: dict) -> str:
 
 
 def save_model(model, path) -> Path:
+    ensure_space(Path(path).parent, state_bytes(model), f"saving {Path(path).name}")
     with atomic_path(path, suffix=".keras") as tmp:
         model.save(tmp)
     return Path(path)

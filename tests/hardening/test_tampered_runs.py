@@ -59,13 +59,20 @@ def _history_epochs(folder):
 
 
 def _set_backup_epoch(folder, value):
-    meta = folder / "backup" / "train" / "training_metadata.json"
+    meta = folder / "backup" / "train" / "epoch-0002" / "state.json"
     meta.write_text(json.dumps({**json.loads(meta.read_text()), "epoch": value}))
 
 
 @pytest.mark.parametrize("damage, words", [
-    (lambda f: _set_backup_epoch(f, 99), "its backup says 99 epochs were trained but status.json "
-                                         "says 2"),
+    (lambda f: _set_backup_epoch(f, 99), "state.json says epoch 99 in the folder of epoch 2"),
+    (lambda f: _set_backup_epoch(f, "x"), "state.json has no epoch count"),
+    (lambda f: (f / "backup" / "train" / "epoch-0002" / "state.json").write_text('{"epo'),
+     "state.json cannot be read"),
+    (lambda f: (f / "backup" / "train" / "epoch-0002" / "variables.npz").unlink(),
+     "variables.npz is missing"),
+    (lambda f: (f / "backup" / "train" / "epoch-0002" / "variables.npz").write_bytes(b"PK\3\4"),
+     "variables.npz is not a NumPy archive"),
+
     (lambda f: shutil.rmtree(f / "backup"), "status.json says 2 epochs were trained but backup/ "
                                             "is gone"),
     (lambda f: (f / "history.csv").write_text((f / "history.csv").read_text()[:-15]),
@@ -87,9 +94,3 @@ def test_restart_trains_the_run_again_in_its_folder(copy):
     assert result.run_dir == copy
     assert _history_epochs(copy) == [0, 1]
     assert json.loads((copy / "status.json").read_text())["state"] == "finished"
-
-
-def test_backup_metadata_that_is_not_an_epoch_count_falls_back_to_the_previous(copy):
-    _set_backup_epoch(copy, "x")
-    zoo.train("linear_mnist", run_dir=str(copy), **OPTIONS)  # resumes from the .bkp: epoch 1
-    assert _history_epochs(copy) == [0, 1]

@@ -1,77 +1,110 @@
-"""The runner's repairs before a resume: a corrupt backup record and duplicated history rows."""
+"""The run's checkpoint (zoo.training.checkpoint): one complete record per epoch, what a kill
+leaves cleaned up, an early stop kept; and history rows trimmed to it before a resume."""
 import csv
 import json
 
-import h5py
+import keras
+import numpy as np
+import pytest
 
-from zoo.training.callbacks import repair_backup, trim_history
+from zoo.training import checkpoint
+from zoo.training.callbacks import trim_history
+from zoo.training.checkpoint import CheckpointError, RunCheckpoint
 
-
-def write_weights(path, tag):
-    with h5py.File(path, "w") as f:
-        f.attrs["tag"] = tag
-
-
-def tag_of(path):
-    with h5py.File(path, "r") as f:
-        return f.attrs["tag"]
+X = np.linspace(-1, 1, 64, dtype="float32").reshape(32, 2)
+Y = (X[:, :1] > 0).astype("float32")
 
 
-def make_phase(root, metadata_text, previous=None, weights=True):
-    phase = root / "train"
-    phase.mkdir(parents=True)
-    (phase / "training_metadata.json").write_text(metadata_text)
-    if weights:
-        write_weights(phase / "latest.weights.h5", "current")
-    if previous is not None:
-        (phase / "training_metadata.json.bkp").write_text(previous)
-        write_weights(phase / "latest.weights.h5.bkp", "previous")
-    return phase
+def model():
+    keras.utils.set_random_seed(0)
+    net = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
+    net.compile(optimizer="adam", loss="binary_crossentropy")
+    return net
 
 
-def test_a_corrupt_record_is_replaced_by_its_previous_copy(tmp_path):
-    phase = make_phase(tmp_path, '{"epoch": 3, "ba', previous='{"epoch": 2, "batch": 0}')
-    repair_backup(tmp_path)
-    assert json.loads((phase / "training_metadata.json").read_text())["epoch"] == 2
-    assert tag_of(phase / "latest.weights.h5") == "previous"
+def fit(folder, epochs, *, stopper=None):
+    net = model()
+    saver = RunCheckpoint(folder, early_stopping=stopper)
+    net.fit(X, Y, batch_size=8, epochs=epochs, initial_epoch=saver.resume_epoch(epochs),
+            verbose=0, shuffle=False,
+            callbacks=[saver.weights_writer, *([stopper] if stopper else []), saver])
+    return net, saver
 
 
-def test_a_corrupt_record_without_a_copy_drops_the_phase(tmp_path):
-    phase = make_phase(tmp_path, "")
-    repair_backup(tmp_path)
-    assert not phase.exists()
+def test_each_epoch_completes_one_checkpoint_and_removes_the_previous(tmp_path):
+    fit(tmp_path, 3)
+    assert [p.name for p in tmp_path.iterdir()] == ["epoch-0003"]
+    assert checkpoint.latest(tmp_path).epoch == 3
+    assert sorted(p.name for p in (tmp_path / "epoch-0003").iterdir()) == [
+        "state.json", "variables.npz"]
 
 
-def test_a_sound_record_is_left_alone(tmp_path):
-    phase = make_phase(tmp_path, '{"epoch": 3, "batch": 0}', previous='{"epoch": 2, "batch": 0}')
-    repair_backup(tmp_path)
-    assert tag_of(phase / "latest.weights.h5") == "current"
+def test_a_resume_trains_the_remaining_epochs_only(tmp_path):
+    fit(tmp_path, 2)
+    resumed, saver = fit(tmp_path, 4)
+    whole, _ = fit(tmp_path / "whole", 4)
+    assert saver.restored.epoch == 2
+    assert int(resumed.optimizer.iterations) == int(whole.optimizer.iterations) == 16
+    np.testing.assert_allclose(resumed.predict(X, verbose=0), whole.predict(X, verbose=0),
+                               atol=1e-6)
 
 
-def test_weights_cut_short_in_the_first_epoch_drop_the_phase(tmp_path):
-    """Killed while the first backup's weights were written: no .bkp yet, and Keras' own
-    recovery needs one; the phase is redone instead of failing every resume."""
-    phase = tmp_path / "train"
-    phase.mkdir()
-    write_weights(phase / "latest.weights.h5", "current")
-    data = (phase / "latest.weights.h5").read_bytes()
-    (phase / "latest.weights.h5").write_bytes(data[:100])
-    repair_backup(tmp_path)
-    assert not phase.exists()
+def test_what_a_kill_leaves_is_removed_and_the_last_complete_checkpoint_kept(tmp_path):
+    fit(tmp_path, 2)
+    (tmp_path / ".epoch-0003.tmp").mkdir()  # killed while epoch 3's checkpoint was written
+    (tmp_path / ".epoch-0003.tmp" / "variables.npz").write_bytes(b"PK")
+    older = tmp_path / "epoch-0001"  # killed after epoch 2's rename, before epoch 1's removal
+    older.mkdir()
+    (older / "state.json").write_text('{"epoch": 1}')
+    checkpoint.clean(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["epoch-0002"]
 
 
-def test_weights_cut_short_later_fall_back_to_the_previous_pair(tmp_path):
-    phase = make_phase(tmp_path, '{"epoch": 3, "batch": 0}', previous='{"epoch": 2, "batch": 0}')
-    (phase / "latest.weights.h5").write_bytes(b"")
-    repair_backup(tmp_path)
-    assert tag_of(phase / "latest.weights.h5") == "previous"
-    assert json.loads((phase / "training_metadata.json").read_text())["epoch"] == 2
+@pytest.mark.parametrize("state, words", [
+    ('{"epoch": 7}', "says epoch 7 in the folder of epoch 2"),
+    ('{"epoch": "x"}', "has no epoch count"),
+    ('["epoch", 2]', "has no epoch count"),
+    ('{"ep', "cannot be read"),
+    ('{"epoch": 2, "stopped": "maybe"}', "unknown 'stopped' value"),
+])
+def test_a_checkpoint_changed_after_it_was_complete_is_reported(tmp_path, state, words):
+    fit(tmp_path / "train", 2)
+    (tmp_path / "train" / "epoch-0002" / "state.json").write_text(state)
+    with pytest.raises(CheckpointError, match=words):
+        checkpoint.latest(tmp_path / "train")
+    assert checkpoint.epochs_done(tmp_path) == 0
 
 
-def test_history_rows_after_the_last_backed_up_epoch_are_dropped(tmp_path):
-    make_phase(tmp_path / "backup", '{"epoch": 2, "batch": 0}')
+def test_an_early_stop_is_kept_and_a_resume_trains_no_further(tmp_path):
+    # the loss falls every epoch, so watching for a larger one stops after `patience` epochs
+    stopper = keras.callbacks.EarlyStopping("loss", mode="max", patience=2,
+                                            restore_best_weights=True)
+    stopped, _ = fit(tmp_path, 10, stopper=stopper)
+    saved = checkpoint.latest(tmp_path)
+    assert saved.stopped == "early" and saved.epoch == 3
+    assert json.loads((saved.path / "state.json").read_text())["early_stopping"]["best_epoch"] == 0
+    again = keras.callbacks.EarlyStopping("loss", mode="max", patience=2,
+                                          restore_best_weights=True)
+    resumed, saver = fit(tmp_path, 10, stopper=again)
+    assert saver.resume_epoch(10) == 10 and int(resumed.optimizer.iterations) == 12
+    for a, b in zip(resumed.get_weights(), stopped.get_weights()):  # epoch 1's, restored
+        np.testing.assert_array_equal(a, b)
+
+
+def test_history_rows_after_the_last_checkpointed_epoch_are_dropped(tmp_path):
+    fit(tmp_path / "backup" / "train", 2)
     history = tmp_path / "history.csv"
-    history.write_text("epoch,loss\n0,1.0\n1,0.8\n2,0.7\n")  # epoch 2 logged, not backed up
+    history.write_text("epoch,loss\n0,1.0\n1,0.8\n2,0.7\n")  # epoch 2 logged, not checkpointed
     trim_history(history, tmp_path / "backup")
     with open(history) as f:
         assert [row["epoch"] for row in csv.DictReader(f)] == ["0", "1"]
+
+
+def test_the_checkpoint_of_another_model_is_reported(tmp_path):
+    fit(tmp_path, 2)
+    other = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3), keras.layers.Dense(1)])
+    other.compile(optimizer="adam", loss="binary_crossentropy")
+    saver = RunCheckpoint(tmp_path)
+    with pytest.raises(CheckpointError, match="variables where this model and optimizer have"):
+        other.fit(X, Y, epochs=3, initial_epoch=saver.resume_epoch(3), verbose=0,
+                  callbacks=[saver.weights_writer, saver])

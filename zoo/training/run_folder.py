@@ -99,9 +99,9 @@ class RunFolder:
         if self.out != self.path:
             shutil.rmtree(self.out, ignore_errors=True)
         if kind is not None and self.created and not self.epochs_done and not any(
-                (self.path / "backup").glob("*/training_metadata.json")):
+                (self.path / "backup").glob("*/epoch-*")):
             # Failed before its first epoch (bad data, a model that does not fit...): nothing
-            # worth keeping, so leave no folder behind. (An epoch whose backup was written but
+            # worth keeping, so leave no folder behind. (An epoch whose checkpoint was written but
             # not yet status.json, e.g. on a full disk, is worth keeping.)
             self._release()
             self.remove()

@@ -1,11 +1,12 @@
-"""Before a run resumes: its record (status.json, the backup of each phase, history.csv) read and
-checked against itself, so that a damaged or hand-edited folder is refused with one line that
+"""Before a run resumes: its record (status.json, the checkpoint of each phase, history.csv) read
+and checked against itself, so that a damaged or hand-edited folder is refused with one line that
 says what disagrees, instead of resuming from a wrong epoch, losing or repeating history rows.
 `restart` clears that record, keeping config.json, for a run to start over in its folder.
 
 What a kill can leave, and is accepted: the callbacks of an epoch's end write history.csv, then
-the backup, then status.json, so the backup may be one epoch ahead of status.json, and history may
-hold one row more than the backup (trimmed before resuming).
+the checkpoint, then status.json, so the checkpoint may be one epoch ahead of status.json (which
+is then brought up to it), and history may hold one row more than the checkpoint (trimmed before
+resuming); unfinished checkpoint folders are removed.
 """
 from __future__ import annotations
 
@@ -24,14 +25,20 @@ RECORD = ("backup", "history.csv", "best.keras", "best.json", "tensorboard", "mo
 
 def check(folder) -> None:
     """Refuse a resume whose record disagrees; return quietly when it is consistent."""
+    from zoo.training import checkpoint
     path = Path(folder.path)
     done = folder.epochs_done
-    from zoo.training.callbacks import backed_up_total
-    backed_up = backed_up_total(path / "backup")
+    for phase in sorted((path / "backup").glob("*")):
+        try:
+            checkpoint.clean(phase)
+            checkpoint.latest(phase)
+        except checkpoint.CheckpointError as error:
+            _refuse(path, f"its checkpoint is damaged ({error})")
+    backed_up = checkpoint.epochs_done(path / "backup")
     rows = history_epochs(folder.out / "history.csv")
     if backed_up > done + 1:
-        _refuse(path, f"its backup says {backed_up} epochs were trained but status.json says "
-                      f"{done}")
+        _refuse(path, f"its checkpoint says {backed_up} epochs were trained but status.json "
+                      f"says {done}")
     if done and not backed_up and not (path / "backup").exists():
         _refuse(path, f"status.json says {done} epochs were trained but backup/ is gone, so "
                       "they cannot be resumed")
@@ -40,6 +47,8 @@ def check(folder) -> None:
     if rows is not None and len(rows) < min(backed_up, done):
         _refuse(path, f"history.csv holds {len(rows)} epochs of the {min(backed_up, done)} "
                       "trained")
+    if backed_up != done:  # killed between the checkpoint and status.json
+        folder.status["epochs_done"] = backed_up
 
 
 def history_epochs(history_csv: Path) -> list | None:

@@ -49,7 +49,6 @@ def _check_record(folder, config: TrainConfig):
     """The run's record, repaired where a kill left a file half-written, then checked (or, with
     restart, cleared)."""
     from zoo.training import run_state
-    from zoo.training.callbacks import repair_backup
     if config.restart:
         print(f"Restarting the run in {folder.path} from its first epoch (--restart).")
         run_state.restart(folder)
@@ -59,7 +58,6 @@ def _check_record(folder, config: TrainConfig):
         # and a worker that stopped alone would leave the others waiting in their collectives:
         # the workers agree on the epoch to resume from in Trainer.fit, together.
         return
-    repair_backup(folder.path / "backup")
     run_state.check(folder)
 
 

@@ -10,10 +10,16 @@ import math
 import sys
 
 from zoo import distribute, files, registry
-from zoo.errors import DataError, RunError
+from zoo.errors import DataError, DiskFullError, RunError
 from zoo.training import adapt
 from zoo.training.config import TrainConfig, phase_epochs
 from zoo.training.outputs import RunResult
+
+
+# Iterators of the training dataset that Keras' TensorFlow trainer makes per epoch of fit (two in
+# Keras 3.15, measured by the orders drawn); tests/runner/test_callbacks.py holds a resumed run
+# equal to an uninterrupted one, so a Keras that makes another number fails there.
+SHUFFLE_DRAWS_PER_EPOCH = 2
 
 
 class Trainer:
@@ -25,6 +31,7 @@ class Trainer:
         self.head = None
         self.notes: list[str] = []
         self._early_stopping = None
+        self._iterated: dict[int, int] = {}  # epochs of data order drawn, per training dataset
 
     # -- data ---------------------------------------------------------------------------------
     def load_data(self, data=None):
@@ -128,24 +135,34 @@ class Trainer:
             callbacks=()):
         """model.fit with the run's callbacks. A run in several phases calls fit once per phase,
         numbering epochs on with initial_epoch."""
-        from zoo.training.callbacks import backed_up_epoch, repair_backup, trim_history
+        from zoo.training.callbacks import trim_history
+        from zoo.training.checkpoint import CheckpointError, RunCheckpoint
         splits = splits or self.splits
-        repair_backup(self.folder.path / "backup")
+        epochs = epochs or self.config.epochs
         trim_history(self.folder.out / "history.csv", self.folder.path / "backup")
+        callbacks = self.callbacks(callbacks, phase, epochs)
+        checkpoint = next(cb for cb in callbacks if isinstance(cb, RunCheckpoint))
+        start = checkpoint.resume_epoch(epochs, initial_epoch)
         if self.config.distribute == "multiworker":
-            epoch = backed_up_epoch(self.folder.path / "backup" / phase)
+            epoch = checkpoint.restored.epoch if checkpoint.restored else 0
             if not distribute.resume_epochs_agree(self.setup.strategy, epoch):
                 raise RunError(
                     f"The workers of this run would resume {phase} from different epochs (this "
-                    f"one from {epoch}): a kill fell between their end-of-epoch backups. Delete "
-                    "the backup/ folder in every worker's run folder and run the same commands "
-                    "again: training starts over.")
+                    f"one from {epoch}): a kill fell between their end-of-epoch checkpoints. "
+                    "Delete the backup/ folder in every worker's run folder and run the same "
+                    "commands again: training starts over.")
+        self._align_shuffle(splits.train, start)
         try:
+            # A checkpoint that stopped (early, or on a NaN loss) leaves no epoch to train: fit
+            # then only restores it and runs the end of training (the best weights put back).
             history = model.fit(splits.train, validation_data=splits.validation,
-                                epochs=epochs or self.config.epochs, initial_epoch=initial_epoch,
-                                callbacks=self.callbacks(callbacks, phase, epochs),
+                                epochs=epochs, initial_epoch=start, callbacks=callbacks,
                                 # The pipelines shuffle; Keras warns unless shuffle=False.
                                 verbose=0 if self._lines else self._verbose, shuffle=False)
+        except CheckpointError as error:
+            from zoo.training.run_state import RESTART
+            raise RunError(f"The run in {self.folder.path} cannot resume: its checkpoint is "
+                           f"damaged ({error}). {RESTART}.") from None
         except ValueError as error:
             if self.config.distribute != "multiworker" or self.setup.multi_worker_workaround:
                 raise
@@ -153,16 +170,34 @@ class Trainer:
         except Exception as error:  # re-raised as it is unless the disk is full
             if not files.disk_full(error):
                 raise
-            raise RunError(
+            if isinstance(error, DiskFullError):
+                raise
+            raise DiskFullError(
                 f"The disk is full: training of {self.config.model} stopped while writing to "
-                f"{self.folder.path}. The last good checkpoint (best.keras) and backup are "
-                "intact: free some space and run the same command again to resume.") from None
-        if model.stop_training and _nan_in(history):
+                f"{self.folder.path}. The last complete checkpoint (backup/) and best.keras "
+                "are intact: free some space and run the same command again to resume.") from None
+        self._iterated[id(splits.train)] = start + len(history.epoch)
+        stopped_on_nan = checkpoint.restored is not None and checkpoint.restored.stopped == "nan"
+        if (model.stop_training and _nan_in(history)) or (start == epochs and stopped_on_nan):
             self.folder.write_status("failed", error="the loss became NaN: lower the learning rate")
             raise RunError(f"Training of {self.config.model} diverged (NaN loss); the run in "
                            f"{self.folder.path} is marked failed. Lower --learning-rate and run "
                            "again.")
         return history
+
+    def _align_shuffle(self, dataset, start: int):
+        """Bring a resumed run's data order to where the uninterrupted run's was: a seeded
+        `shuffle(reshuffle_each_iteration=True)` draws an order each time an iterator of the
+        dataset is made, so make (and drop) as many as fit made for the epochs trained before.
+        Augmentation's random state is not restored: with augmentation a resumed run differs
+        from an uninterrupted one as two seeds do."""
+        import keras
+        if keras.backend.backend() != "tensorflow":
+            return
+        done = self._iterated.get(id(dataset), 0)
+        for _ in range(SHUFFLE_DRAWS_PER_EPOCH * (start - done)):
+            iter(dataset)
+        self._iterated[id(dataset)] = max(start, done)
 
     def fit_phases(self, model, splits=None, *, callbacks=()):
         """Every phase of the config in turn (one phase over all epochs when it has none)."""
