@@ -198,6 +198,24 @@ class RunCheckpoint(keras.callbacks.Callback):
             _remove(previous.path)
 
 
+# Iterators of the training dataset that Keras' TensorFlow trainer makes per epoch of fit (two in
+# Keras 3.15, measured by the orders drawn); tests/hardening/test_kill_points.py holds resumed runs
+# equal to an uninterrupted one, so a Keras that makes another number fails there.
+SHUFFLE_DRAWS_PER_EPOCH = 2
+
+
+def align_data_order(dataset, epochs: int) -> None:
+    """Bring a resumed run's data order to where the uninterrupted run's was after `epochs` more
+    epochs: a seeded `shuffle(reshuffle_each_iteration=True)` draws an order each time an
+    iterator of the dataset is made, so make (and drop) as many as fit made for those epochs.
+    Augmentation's random state is not restored: with augmentation a resumed run differs from
+    an uninterrupted one as two seeds do."""
+    if keras.backend.backend() != "tensorflow":
+        return
+    for _ in range(SHUFFLE_DRAWS_PER_EPOCH * max(0, epochs)):
+        iter(dataset)
+
+
 def _variables(model) -> list:
     optimizer = model.optimizer
     if optimizer is not None and not optimizer.built:

@@ -16,12 +16,6 @@ from zoo.training.config import TrainConfig, phase_epochs
 from zoo.training.outputs import RunResult
 
 
-# Iterators of the training dataset that Keras' TensorFlow trainer makes per epoch of fit (two in
-# Keras 3.15, measured by the orders drawn); tests/runner/test_callbacks.py holds a resumed run
-# equal to an uninterrupted one, so a Keras that makes another number fails there.
-SHUFFLE_DRAWS_PER_EPOCH = 2
-
-
 class Trainer:
     def __init__(self, config: TrainConfig, folder, setup, *, explicit=()):
         self.config, self.folder, self.setup = config, folder, setup
@@ -136,11 +130,14 @@ class Trainer:
         """model.fit with the run's callbacks. A run in several phases calls fit once per phase,
         numbering epochs on with initial_epoch."""
         from zoo.training.callbacks import trim_history
-        from zoo.training.checkpoint import CheckpointError, RunCheckpoint
+        from zoo.training.checkpoint import CheckpointError, RunCheckpoint, align_data_order
         splits = splits or self.splits
         epochs = epochs or self.config.epochs
         trim_history(self.folder.out / "history.csv", self.folder.path / "backup")
-        callbacks = self.callbacks(callbacks, phase, epochs)
+        try:
+            callbacks = self.callbacks(callbacks, phase, epochs)
+        except CheckpointError as error:
+            raise self._damaged(error) from None
         checkpoint = next(cb for cb in callbacks if isinstance(cb, RunCheckpoint))
         start = checkpoint.resume_epoch(epochs, initial_epoch)
         if self.config.distribute == "multiworker":
@@ -151,7 +148,9 @@ class Trainer:
                     f"one from {epoch}): a kill fell between their end-of-epoch checkpoints. "
                     "Delete the backup/ folder in every worker's run folder and run the same "
                     "commands again: training starts over.")
-        self._align_shuffle(splits.train, start)
+        done = self._iterated.get(id(splits.train), 0)
+        align_data_order(splits.train, start - done)
+        self._iterated[id(splits.train)] = max(start, done)
         try:
             # A checkpoint that stopped (early, or on a NaN loss) leaves no epoch to train: fit
             # then only restores it and runs the end of training (the best weights put back).
@@ -160,9 +159,7 @@ class Trainer:
                                 # The pipelines shuffle; Keras warns unless shuffle=False.
                                 verbose=0 if self._lines else self._verbose, shuffle=False)
         except CheckpointError as error:
-            from zoo.training.run_state import RESTART
-            raise RunError(f"The run in {self.folder.path} cannot resume: its checkpoint is "
-                           f"damaged ({error}). {RESTART}.") from None
+            raise self._damaged(error) from None
         except ValueError as error:
             if self.config.distribute != "multiworker" or self.setup.multi_worker_workaround:
                 raise
@@ -185,19 +182,10 @@ class Trainer:
                            "again.")
         return history
 
-    def _align_shuffle(self, dataset, start: int):
-        """Bring a resumed run's data order to where the uninterrupted run's was: a seeded
-        `shuffle(reshuffle_each_iteration=True)` draws an order each time an iterator of the
-        dataset is made, so make (and drop) as many as fit made for the epochs trained before.
-        Augmentation's random state is not restored: with augmentation a resumed run differs
-        from an uninterrupted one as two seeds do."""
-        import keras
-        if keras.backend.backend() != "tensorflow":
-            return
-        done = self._iterated.get(id(dataset), 0)
-        for _ in range(SHUFFLE_DRAWS_PER_EPOCH * (start - done)):
-            iter(dataset)
-        self._iterated[id(dataset)] = max(start, done)
+    def _damaged(self, error) -> RunError:
+        from zoo.training.run_state import RESTART
+        return RunError(f"The run in {self.folder.path} cannot resume: its checkpoint is damaged "
+                        f"({error}). {RESTART}.")
 
     def fit_phases(self, model, splits=None, *, callbacks=()):
         """Every phase of the config in turn (one phase over all epochs when it has none)."""
