@@ -2,7 +2,10 @@
 
     python benchmarks/record_reference.py runs/cnn_fashion/<time> [RUN ...]
 
-Each run replaces the row of its model. The targets are those of the issue that asked for them.
+The runs of one model (its recipe with several --seed) make one row that replaces the model's:
+the mean test accuracy as its value, the standard deviation, each seed's figures, the mean epochs
+and wall time, and the library versions (`zoo reproduce` compares with them). The targets are
+those of the issue that asked for them.
 """
 import argparse
 import datetime
@@ -29,7 +32,26 @@ def row_of(run: Path) -> dict:
             "wall_time_s": round(metrics["wall_time_s"], 1),
             "recipe": f"recipes/{config['model']}.py", "target": TARGETS.get(metrics["model"], ""),
             "test_examples": metrics["test_examples"], "machine": metrics["machine"],
-            "date": datetime.date.fromtimestamp((run / "metrics.json").stat().st_mtime).isoformat()}
+            "date": datetime.date.fromtimestamp((run / "metrics.json").stat().st_mtime).isoformat(),
+            "seed": config.get("seed"), "versions": config.get("versions", {})}
+
+
+def merged(rows: list[dict]) -> dict:
+    """One row for the runs of one model: means, the spread, each seed's figures."""
+    import statistics
+    seeds = [{"seed": r["seed"], "value": r["value"], "epochs": r["epochs"],
+              "wall_time_s": r["wall_time_s"]} for r in rows]
+    if len({s["seed"] for s in seeds}) != len(seeds):
+        sys.exit(f"the runs of {rows[0]['model']} repeat a seed: pass each seed's run once.")
+    first = {k: v for k, v in rows[0].items() if k != "seed"}
+    values = [r["value"] for r in rows]
+    out = {**first, "value": round(statistics.mean(values), 4), "seeds": seeds,
+           "epochs": round(statistics.mean(r["epochs"] for r in rows)),
+           "wall_time_s": round(statistics.mean(r["wall_time_s"] for r in rows), 1),
+           "date": max(r["date"] for r in rows)}
+    if len(rows) > 1:
+        out["std"] = round(statistics.stdev(values), 4)
+    return out
 
 
 def with_comparison(row: dict, run: Path) -> dict:
@@ -49,12 +71,15 @@ def main():
     args = parser.parse_args()
     table = results.load_table()
     rows = {row["model"]: row for row in table["results"]}
+    runs_of = {}
     for run in args.runs:
         row = row_of(run)
         if row["model"] == "transfer":
             row = with_comparison(row, run)
-        rows[row["model"]] = row
-        print(json.dumps(row))
+        runs_of.setdefault(row["model"], []).append(row)
+    for model, model_rows in runs_of.items():
+        rows[model] = merged(model_rows)
+        print(json.dumps(rows[model]))
     table["results"] = [rows[name] for name in sorted(rows)]
     files.write_json(results.RESULTS_FILE, table)
 

@@ -9,13 +9,14 @@ PACKAGES = ("zoo", "tuning", "recipes", "benchmarks")
 # Lowest first: a module may import modules of its own layer or of layers before it.
 LAYERS = [
     ("base", ("zoo.errors", "zoo.validation", "zoo.files", "zoo.registry", "zoo.results",
-              "zoo.distribute")),
+              "zoo.speed", "zoo.distribute")),
     ("models and data", ("zoo.models", "zoo.data", "zoo.saving")),
     ("reports", ("zoo.reports",)),
     ("training", ("zoo.training",)),
     ("serving", ("zoo.serving",)),
     ("the zoo facade", ("zoo",)),
-    ("analysis and tuning", ("zoo.analysis", "zoo.evaluation", "tuning")),
+    ("analysis and tuning", ("zoo.analysis", "zoo.evaluation", "zoo.bench", "zoo.reproduce",
+                             "tuning")),
     ("command-line options", ("zoo.commandline",)),
     ("recipes", ("recipes",)),
     ("commands and benchmarks", ("zoo.cli", "zoo.serving.cli", "tuning.cli", "benchmarks")),

@@ -48,3 +48,46 @@ def test_readme_shows_the_same_numbers():
         assert line is not None, f"README's results table has no row for {name}"
         if row["value"] is not None:
             assert re.search(rf"\| {row['value']:.4f} \|", line), (line, row["value"])
+
+
+def test_several_seeds_give_mean_spread_and_the_rerun_interval():
+    row = {"value": 0.92, "seeds": [{"seed": s, "value": v} for s, v in
+                                    enumerate([0.918, 0.920, 0.922])]}
+    mean, std, n = results.spread(row)
+    assert (round(mean, 4), round(std, 4), n) == (0.92, 0.002, 3)
+    assert results.text(row) == "0.9200 ± 0.0020 (3 seeds)"
+    low, high = results.interval(row)  # +- 2 std, but never narrower than one seed's spread
+    assert (round(low, 4), round(high, 4)) == (0.914, 0.926)
+    wide = {"value": 0.9, "seeds": [{"seed": 0, "value": 0.88}, {"seed": 1, "value": 0.92}]}
+    assert [round(x, 4) for x in results.interval(wide)] == [0.8434, 0.9566]
+    assert results.text({"value": 0.9266}) == "0.9266 (1 seed)"
+
+
+def test_the_csv_has_one_row_per_measured_model_in_timms_manner(tmp_path):
+    import csv
+    path = results.write_csv(tmp_path / "results.csv")
+    with open(path, newline="") as f:
+        rows = {r["model"]: r for r in csv.DictReader(f)}
+    assert set(rows) == {name for name, row in ROWS.items() if row["value"] is not None}
+    for name, row in rows.items():
+        assert float(row["top1"]) == round(100 * results.spread(ROWS[name])[0], 2)
+        assert int(row["param_count"]) == zoo.describe(name).params
+        assert row["infer_samples_per_sec_batch1"]  # zoo bench's figure beside it
+
+
+def test_reproduce_says_whether_the_rerun_lands_in_the_interval(tmp_path):
+    import os
+    import subprocess
+    import sys
+    if not os.environ.get("ZOO_DATA_DIR"):
+        import pytest
+        pytest.skip("needs ZOO_DATA_DIR")
+    argv = [sys.executable, "-m", "zoo.cli", "reproduce", "linear_mnist", "--epochs", "1",
+            "--subset", "256", "--output-dir", str(tmp_path), "--quiet"]
+    done = subprocess.run(argv, capture_output=True, text=True)
+    # one epoch on 256 examples is far below the recipe's result: said, and exit status 1
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "OUTSIDE the recorded interval" in done.stdout
+    assert any(line.split()[:1] == ["keras"] for line in done.stdout.splitlines())
+    refused = subprocess.run(argv[:4] + ["vgg16_transfer"], capture_output=True, text=True)
+    assert refused.returncode == 2 and "no recorded result" in refused.stderr

@@ -23,9 +23,11 @@ __all__ = ["build", "describe", "list_models", "load_run", "recipe", "register",
 
 
 def describe(name: str) -> "ModelInfo":
-    """The metadata record of a registered model, with its measured results attached."""
-    from zoo import registry, results
-    return results.attach(registry.get(name))
+    """The metadata record of a registered model, with its measured results and speed attached."""
+    import dataclasses
+    from zoo import registry, results, speed
+    info = results.attach(registry.get(name))
+    return dataclasses.replace(info, speed=speed.for_model(name))
 
 
 def recipe(name: str) -> "TrainConfig":

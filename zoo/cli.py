@@ -37,6 +37,14 @@ def cmd_info(args):
     if record.get("macs") is not None:
         print(f"{'MACs':>14}: {record['macs']:,} multiply-accumulates per example "
               "(zoo.models.flops)")
+    measured = record.get("speed")
+    if measured:
+        print(f"{'speed':>14}: {measured['batch_1']:,} examples/s at batch 1, "
+              f"{measured['batch_128']:,} at batch 128, peak memory "
+              f"{measured['peak_memory_mb']} MB (zoo bench, {measured['date']}, "
+              f"{measured['machine']})")
+    else:
+        print(f"{'speed':>14}: not measured (zoo bench {args.name})")
     print(f"{'recipe':>14}: {recipe.summary()} ({recipe_source(args.name)})")
     ref = record["reference"]
     print(f"{'reference':>14}: {ref['metric']} {ref['value']} ({ref['source']}) {ref['note']}")
@@ -44,6 +52,48 @@ def cmd_info(args):
     for row in record["results"]:
         print(f"{'measured':>14}: {row['metric']} {row['value']} after {row['epochs']} epochs, "
               f"{row['wall_time_s']:.0f} s on {row.get('machine', '?')}")
+
+
+def cmd_bench(args):
+    import zoo
+    from zoo import bench, validation
+    validation.positive_float("seconds", args.seconds)
+    names = args.names or zoo.list_models()
+    for name in names:
+        zoo.describe(name)  # an unknown name: one line, before anything is measured
+    rows = [("model", "params", "MACs", "ex/s batch 1", "ex/s batch 128", "peak MB")]
+    measured = {}
+    for name in names:
+        print(f"measuring {name} ...", file=sys.stderr, flush=True)
+        measured[name] = row = bench.measure_apart(name, seconds=args.seconds)
+        info = zoo.describe(name)
+        rows.append((name, f"{info.params:,}", f"{info.macs:,}" if info.macs else "-",
+                     f"{row['batch_1']:,}", f"{row['batch_128']:,}", str(row["peak_memory_mb"])))
+    _print_table(rows)
+    if args.record:
+        print(f"recorded in {bench.record(measured)}")
+
+
+def cmd_reproduce(args):
+    from zoo.reproduce import reproduce
+    options = {k: v for k, v in (("epochs", args.epochs), ("subset", args.subset)) if v}
+    if options:
+        print("note: --epochs/--subset make a quick run that is not the recipe; it is compared "
+              "with the recorded interval all the same.")
+    done = reproduce(args.name, seeds=args.seeds, output_dir=args.output_dir,
+                     data_dir=args.data_dir, verbose=2 if args.quiet else "auto", **options)
+    for run in done["runs"]:
+        print(f"  seed {run['seed']}: test accuracy {run['value']:.4f}, "
+              f"{run['wall_time_s']:.0f} s ({run['run_dir']})")
+    low, high = done["interval"]
+    verdict = "within" if done["within"] else "OUTSIDE"
+    print(f"{args.name}: mean {done['mean']:.4f} over {len(done['runs'])} seed(s), {verdict} the "
+          f"recorded interval [{low:.4f}, {high:.4f}] (recorded {done['recorded']['text']} on "
+          f"{done['recorded']['machine']}).")
+    _print_table([("library", "recorded", "now")]
+                 + [(k, str(then), str(now)) for k, (then, now) in done["versions"].items()])
+    if not done["within"]:
+        raise SystemExit(1)
 
 
 def cmd_train(args):
@@ -81,23 +131,28 @@ def cmd_evaluate(args):
 
 
 def cmd_results(args):
+    import zoo
     from zoo import results
     table = results.load_table()
-    rows = [("model", "dataset", "test accuracy", "target", "epochs", "wall time", "recipe")]
+    if args.csv:
+        print(f"written: {results.write_csv(args.csv)}")
+        return
+    rows = [("model", "dataset", "test accuracy", "target", "epochs", "s/epoch", "wall time",
+             "recipe")]
     for r in table["results"]:
         if r["value"] is None:
-            rows.append((r["model"], r["dataset"], "-", r.get("target", ""), "-", "-",
+            rows.append((r["model"], r["dataset"], "-", r.get("target", ""), "-", "-", "-",
                          "not measured: " + r["reason"]))
             continue
         recipe = r["recipe"]
         if "gain" in r:  # the transfer recipe's comparison
             recipe += (f" (from scratch {r['from_scratch_value']:.4f}: "
                        f"{100 * r['gain']:+.1f} points)")
-        rows.append((r["model"], r["dataset"], f"{r['value']:.4f}", r.get("target", ""),
-                     str(r["epochs"]), f"{r['wall_time_s']:.0f} s", recipe))
-    import zoo
+        rows.append((r["model"], r["dataset"], results.text(r), r.get("target", ""),
+                     str(r["epochs"]), f"{r['wall_time_s'] / r['epochs']:.1f}",
+                     f"{r['wall_time_s']:.0f} s", recipe))
     for name in sorted(set(zoo.list_models()) - {r["model"] for r in table["results"]}):
-        rows.append((name, zoo.describe(name).dataset, "-", "", "-", "-",
+        rows.append((name, zoo.describe(name).dataset, "-", "", "-", "-", "-",
                      "not measured yet: run its recipe, then benchmarks/record_reference.py"))
     if args.markdown:
         print("| " + " | ".join(rows[0]) + " |")
@@ -106,7 +161,7 @@ def cmd_results(args):
             print("| " + " | ".join(row) + " |")
     else:
         _print_table(rows)
-    print(f"\nMeasured on: {table.get('machine')}.")
+    print(f"\nMeasured on: {table.get('machine')}. Several seeds: mean ± standard deviation.")
 
 
 def cmd_analyze(args):
@@ -183,6 +238,28 @@ def build_parser(recipe=None) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the record as JSON")
     p.set_defaults(func=cmd_info)
 
+    p = sub.add_parser("bench", help="measure inference speed (examples/s at batch 1 and 128, "
+                       "peak memory) on this machine")
+    p.add_argument("names", nargs="*", metavar="NAME", help="models (default: all)")
+    p.add_argument("--seconds", type=float, default=2.0,
+                   help="timed seconds per batch size, after warm-up (default 2)")
+    p.add_argument("--record", action="store_true",
+                   help="write the figures into zoo/speed.json (zoo info shows them)")
+    p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("reproduce", help="run a recipe again and say whether it lands in its "
+                       "recorded interval (zoo results)")
+    p.add_argument("name")
+    p.add_argument("--seeds", type=int, default=1, help="runs, the recorded seeds first "
+                   "(default 1)")
+    p.add_argument("--output-dir", default="runs", help="where the runs go (default: runs)")
+    p.add_argument("--data-dir", help="folder of raw dataset files (default: $ZOO_DATA_DIR)")
+    p.add_argument("--epochs", type=int, help="a quick run: fewer epochs (not the recipe)")
+    p.add_argument("--subset", type=int, help="a quick run: at most this many examples per "
+                   "split (not the recipe)")
+    p.add_argument("--quiet", action="store_true", help="one line per epoch")
+    p.set_defaults(func=cmd_reproduce)
+
     p = sub.add_parser("train", help="train a model with its recipe (same as python -m recipes.NAME)",
                        description=recipe.summary() if recipe is not None else None)
     p.add_argument("name", help="a registered model (zoo list)")
@@ -206,6 +283,8 @@ def build_parser(recipe=None) -> argparse.ArgumentParser:
 
     p = sub.add_parser("results", help="the reference results table")
     p.add_argument("--markdown", action="store_true", help="print it as a Markdown table")
+    p.add_argument("--csv", metavar="PATH", help="write it as a CSV in timm's manner (one row "
+                   "per model: top-1, parameters, MACs, times, inference speed) instead")
     p.set_defaults(func=cmd_results)
 
     p = sub.add_parser("analyze", help="plots of a trained run: confusion, filters, FGSM, ...")

@@ -55,6 +55,8 @@ class ModelInfo:
     macs: int | None = None
     # Measured reference results (see zoo/results.json), attached on describe().
     results: tuple = ()
+    # Measured inference speed (zoo/speed.json, by `zoo bench`), attached on describe().
+    speed: dict | None = None
 
     @property
     def arguments(self) -> dict:
