@@ -37,3 +37,12 @@ def test_bench_measures_a_model_in_its_own_process_and_records_it(tmp_path):
     saved = json.loads(path.read_text())
     assert saved["models"]["linear_mnist"]["batch_1"] == row["batch_1"]
     assert "CPU cores" in saved["machine"] and saved["models"]["linear_mnist"]["date"]
+
+
+def test_readme_shows_the_measured_speed():
+    from pathlib import Path
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    for name, row in TABLE["models"].items():
+        line = next(l for l in readme.splitlines() if l.startswith(f"| {name} | ")
+                    and "examples" not in l and f"| {row['peak_memory_mb']} |" in l)
+        assert f"| {row['batch_1']:,} | {row['batch_128']:,} |" in line, name
