@@ -124,7 +124,7 @@ def kill_points(kind: str, work: Path, data: Path, *, stride: int = 1, limit: in
     want = outcome(kind, reference_dir)
     events = [line.split("\t") for line in log.read_text().splitlines()]
     lines = [" ".join(e[1:]) for e in events]
-    chosen = list(range(1, len(events) + 1, stride))[:limit] if not at else [
+    chosen = list(range(1, len(events) + 1, stride))[:limit] if at is None else [
         next(i + 1 for i, line in enumerate(lines) if text in line) for text in at]
     print(f"{kind}: {len(events)} file events in {reference_s:.0f} s; killing before "
           f"{len(chosen)} of them", flush=True)

@@ -1,5 +1,6 @@
 """input_gradient goes through the Keras backend: under JAX it gives the same FGSM direction as
-under TensorFlow for the same weights, and the same saliency, Grad-CAM, PGD and calibration."""
+under TensorFlow for the same weights, and the same saliency, Grad-CAM, PGD, calibration and
+rotated images (the rotation analysis)."""
 import json
 import os
 import subprocess
@@ -20,9 +21,11 @@ SCRIPT = textwrap.dedent("""
     arrays = np.load(sys.argv[2])
     gradient = analysis.input_gradient(model, arrays["x"], arrays["y"])
     accuracy = analysis.fgsm_accuracy(model, (arrays["x"], arrays["y"]), eps=(0.0, 0.2))
-    from zoo.analysis import adversarial, attribution, calibration
+    from zoo.analysis import adversarial, attribution, calibration, robustness
     classes = arrays["y"]
-    print(json.dumps({"gradient": gradient.tolist(), "fgsm": accuracy["accuracy"],
+    print(json.dumps({"rotated": robustness.rotate(arrays["x"], 30).tolist(),
+                      "rotation": robustness.rotation_accuracy(
+                          model, (arrays["x"], arrays["y"]), (0, 45))["accuracy"],"gradient": gradient.tolist(), "fgsm": accuracy["accuracy"],
                       "saliency": attribution.saliency(model, arrays["x"], classes).tolist(),
                       "gradcam": attribution.gradcam(model, arrays["x"], classes).tolist(),
                       "pgd": adversarial.pgd_accuracy(model, (arrays["x"], arrays["y"]),
@@ -52,7 +55,11 @@ def test_jax_input_gradient_matches_tensorflow(runs, trained, data, tmp_path):
     assert result["fgsm"] == pytest.approx(analysis.fgsm_accuracy(trained, (x, y), eps=(0.0, 0.2))
                                            ["accuracy"], abs=1 / 16)
 
-    from zoo.analysis import adversarial, attribution, calibration
+    from zoo.analysis import adversarial, attribution, calibration, robustness
+    # the rotation analysis (JAX's affine_transform takes one transform per image)
+    np.testing.assert_allclose(np.array(result["rotated"]), robustness.rotate(x, 30), atol=1e-4)
+    assert result["rotation"] == pytest.approx(robustness.rotation_accuracy(
+        trained, (x, y), (0, 45))["accuracy"], abs=1 / 16)
     np.testing.assert_allclose(np.array(result["saliency"]), attribution.saliency(trained, x, y),
                                rtol=1e-3, atol=1e-6)
     np.testing.assert_allclose(np.array(result["gradcam"]), attribution.gradcam(trained, x, y),

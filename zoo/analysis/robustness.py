@@ -34,6 +34,8 @@ def rotate(images, degrees: float) -> np.ndarray:
     # y axis points down, hence the signs.
     transform = np.array([c, -s, cx - c * cx + s * cy, s, c, cy - s * cx - c * cy, 0, 0],
                          dtype="float32")
+    # One transform per image: the TensorFlow backend broadcasts a single one, JAX's does not.
+    transform = np.tile(transform, (len(images), 1))
     turned = keras.ops.image.affine_transform(images, transform, interpolation="bilinear",
                                               fill_mode="constant", fill_value=0)
     return keras.ops.convert_to_numpy(turned)
