@@ -126,3 +126,18 @@ def test_an_empty_folder_as_a_run(tmp_path):
 def test_python_api_errors(call, error):
     with pytest.raises(error):
         call()
+
+
+def test_a_tf_distribute_strategy_under_jax_is_refused_before_anything_is_made(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import pytest
+    pytest.importorskip("jax")
+    env = dict(os.environ, KERAS_BACKEND="jax", JAX_PLATFORMS="cpu")
+    done = subprocess.run([sys.executable, "-m", "zoo.cli", "train", "linear_mnist", "--distribute",
+                           "mirrored", "--output-dir", str(tmp_path / "out")],
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 2
+    assert "is a tf.distribute strategy, which the jax backend does not use" in done.stderr
+    assert not (tmp_path / "out").exists()

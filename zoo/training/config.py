@@ -104,6 +104,7 @@ class TrainConfig:
         if self.patience is not None:
             validation.positive_int("patience", self.patience)
         validation.choice("distribute", self.distribute, DISTRIBUTE)
+        _check_backend_strategy(self.distribute)
         if self.distribute == "multiworker":
             from zoo.training.keras_setup import check_tf_config
             check_tf_config()
@@ -196,3 +197,15 @@ def _check_data_options(options) -> None:
         if key in _DATA_FIELDS:
             raise InvalidArgumentError(
                 f"--data {key}=... sets a training option: use {_DATA_FIELDS[key]} instead.")
+
+
+def _check_backend_strategy(kind: str):
+    """tf.distribute strategies drive TensorFlow's trainer only: under another Keras backend they
+    would be accepted and do nothing."""
+    import os
+    backend = os.environ.get("KERAS_BACKEND", "tensorflow")
+    if kind != "none" and backend != "tensorflow":
+        raise InvalidArgumentError(
+            f"distribute={kind!r} is a tf.distribute strategy, which the {backend} backend does "
+            "not use: run it with KERAS_BACKEND=tensorflow (on JAX, Keras spreads training over "
+            "devices with keras.distribution, which the zoo does not drive yet).")
