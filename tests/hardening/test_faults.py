@@ -69,29 +69,8 @@ def tiny_disk(tmp_path):
     subprocess.run(["umount", "-l", str(mount)])
 
 
-def test_a_full_disk_gives_a_clear_error_and_keeps_the_last_checkpoint(tiny_disk):
-    from zoo.saving import load_model
-    run_dir = tiny_disk / "run"
-    process = train("cnn_fashion", "--epochs", "5", "--subset", "1500", "--run-dir", str(run_dir))
-    while not (run_dir / "best.json").exists() and process.poll() is None:
-        time.sleep(0.05)
-    # Fill what is left of the disk once the first checkpoint exists.
-    with open(tiny_disk / "filler", "wb") as f:
-        try:
-            while True:
-                f.write(b"\0" * 65536)
-                f.flush()
-        except OSError:
-            pass
-    out, _ = process.communicate(timeout=300)
-    assert process.returncode == 2, out
-    assert "disk is full" in out and "Traceback" not in out
-    best = load_model(run_dir / "best.keras")  # the last good checkpoint is intact
-    assert best.name == "cnn_fashion"
-    assert json.loads((run_dir / "status.json").read_text())["state"] in ("running", "failed")
-
-
 def fill(disk):
+    """Fill what is left of the disk."""
     with open(disk / "filler", "wb") as f:
         try:
             while True:
@@ -101,13 +80,26 @@ def fill(disk):
             pass
 
 
+def test_a_full_disk_gives_a_clear_error_and_keeps_the_last_checkpoint(tiny_disk):
+    from zoo.saving import load_model
+    run_dir = tiny_disk / "run"
+    process = train("cnn_fashion", "--epochs", "5", "--subset", "1500", "--run-dir", str(run_dir))
+    while not (run_dir / "best.json").exists() and process.poll() is None:
+        time.sleep(0.05)
+    fill(tiny_disk)  # once the first checkpoint exists
+    out, _ = process.communicate(timeout=300)
+    assert process.returncode == 2, out
+    assert "disk is full" in out and "Traceback" not in out
+    best = load_model(run_dir / "best.keras")  # the last good checkpoint is intact
+    assert best.name == "cnn_fashion"
+    assert json.loads((run_dir / "status.json").read_text())["state"] in ("running", "failed")
+
+
 def test_a_disk_full_from_the_start_is_one_line_and_exit_2(tiny_disk, free_kb=40):
     """With 40 KB (or 120 KB, 400 KB) free, HDF5 (Keras' weights and .keras files) used to crash the
     process with a segmentation fault; the space an epoch needs is now checked before it is
     written."""
     import shutil
-    fill(tiny_disk)
-    (tiny_disk / "filler").write_bytes(b"")
     with open(tiny_disk / "filler", "wb") as f:
         f.write(b"\0" * max(0, shutil.disk_usage(tiny_disk).free - free_kb * 1024))
     process = train("linear_mnist", "--epochs", "2", "--subset", "256", "--run-dir",
