@@ -61,8 +61,9 @@ def latest(directory) -> Checkpoint | None:
 
     Raises CheckpointError when the newest one is damaged: its files were changed after it was
     complete, since none is visible before all its files are written."""
-    folders = sorted(p for p in Path(directory).glob(PREFIX + "*")
-                     if p.is_dir() and not p.is_symlink() and p.name[len(PREFIX):].isdigit())
+    folders = sorted((p for p in Path(directory).glob(PREFIX + "*")
+                      if p.is_dir() and not p.is_symlink() and p.name[len(PREFIX):].isdigit()),
+                     key=lambda p: int(p.name[len(PREFIX):]))  # epoch 10000 after 9999
     if not folders:
         return None
     path = folders[-1]
