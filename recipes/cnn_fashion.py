@@ -6,19 +6,19 @@ The material trains it with Adam, 10 epochs, mini-batch 128 to 0.91 test accurac
   + BatchNorm, dense 128 and dropout 0.3 (the zoo's cnn_fashion), Adam 1e-3  0.910
   the same with a larger rate (2e-3) decayed by a cosine over the 10 epochs   0.916
   conv16-conv16-pool (one pooling, 4x the dense weights), Adam 1e-3           0.901
-An average of the weights (EMA, momentum 0.99), validated and kept instead of the last weights,
-a larger rate and Nesterov momentum (Nadam) get to 0.91 sooner. Screened with a bare model.fit,
-epoch at which test accuracy first reaches 0.91 (seeds 0 and 1 unless said):
-  Adam 3e-3, cosine over 10 epochs, average 0.99 (the previous recipe)    6, 5 (seed 2: 7, runner)
-  the same with Nadam (this recipe)                       4, 5; seeds 2, 3, 4: 5, 4, 5
-  Nadam with batch 256 and 5e-3                                           5, 5
-  Adam: batch 64 4, 5 (but each epoch 1.25x longer); label smoothing 0.1 5, 6; AdamW with weight
-  decay 0.05 6, 5; a rate of 6e-3 with a half-epoch warmup 5, 5; a cosine ending after 5 epochs
-  never (0.905 to 0.908 at the end: the network needs about 5 epochs of updates to get there)
-These settings were read off test accuracy per epoch, which is what the goal is defined on.
-benchmarks/time_to_accuracy.py, the recipe through the runner against Adam 1e-3: seeds 0 to 4,
-0.91 first after epochs 4, 5, 5, 4, 5 (38 s on average) against 11, 11, 10, 9, 14 (89 s): 0.43 of
-the time. On seeds 5, 6, 7, which no setting was chosen on: 5, 6, 4 against 14, 19, 9: 0.36.
+The settings below were chosen on validation accuracy only (benchmarks/screen_recipe.py, which
+reads history.csv and never the test split): the validation accuracy of the weights each run
+keeps after 10 epochs, seeds 0 and 1, and the epoch at which validation accuracy first reaches
+0.91; the highest mean was taken.
+  Adam 1e-3 constant (the material's)                    0.9113, 0.9127  mean 0.9120   epochs 8, 7
+  Adam 2e-3, cosine                                      0.9228, 0.9185  mean 0.9207   epochs 5, 5
+  Adam 3e-3, cosine, average of the weights 0.99 (this)  0.9245, 0.9182  mean 0.9214   epochs 3, 5
+  Nadam 3e-3, cosine, average 0.99 (the previous recipe) 0.9240, 0.9170  mean 0.9205   epochs 3, 5
+  Nadam 5e-3, batch 256, cosine, average 0.99            0.9215, 0.9167  mean 0.9191   epochs 4, 5
+The top three differ by less than the spread between two seeds; the rule was the highest mean.
+(An earlier version of this recipe had been screened on test accuracy per epoch; that screen is
+no longer the basis of anything here.) The test split is evaluated once per finished run: the
+reference table (zoo results) gives the recipe's test accuracy over 5 seeds.
 """
 from zoo.commandline import run_recipe
 from zoo.training import TrainConfig
@@ -28,7 +28,7 @@ RECIPE = TrainConfig(
     dataset="fashion_mnist",
     epochs=10,
     batch_size=128,
-    optimizer="nadam",
+    optimizer="adam",
     learning_rate=3e-3,
     lr_schedule="cosine",
     ema=0.99,
