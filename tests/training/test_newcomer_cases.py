@@ -82,7 +82,7 @@ def test_train_help_shows_the_recipes_own_values(capsys):
     with pytest.raises(SystemExit):
         cli.main(["train", "cnn_fashion", "--help"])
     out = capsys.readouterr().out
-    assert "[recipe: nadam]" in out and "[recipe: 0.003]" in out and "[recipe: 0.99]" in out
+    assert "[recipe: adam]" in out and "[recipe: 0.003]" in out and "[recipe: 0.99]" in out
 
 
 def test_a_backend_that_is_not_installed_is_one_line_and_leaves_nothing(tmp_path):

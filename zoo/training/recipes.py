@@ -49,7 +49,7 @@ def recipe_for(name: str) -> TrainConfig:
 
     Example:
         >>> recipe_for("cnn_fashion").optimizer
-        'nadam'
+        'adam'
     """
     validation.known_name("model", name, registry.names())
     if name in _REGISTERED:
