@@ -3,9 +3,10 @@ table).
 
 Each model is measured in a process of its own, so that its peak memory is its own: the largest
 resident size of that process while it builds the model and predicts (ru_maxrss), less its size
-once TensorFlow and Keras were imported. The weights are the builder's initial ones, never pretrained
-ones (speed does not depend on their values), the inputs random ones of the model's input shape and dtype, the call
-Keras' `predict_on_batch`, as a program serving one batch at a time would make it.
+once TensorFlow and Keras were imported. The weights are the builder's initial ones, never
+pretrained ones (speed does not depend on their values); the inputs are random ones of the
+model's input shape and dtype; the call is Keras' `predict_on_batch`, as a program serving one
+batch at a time would make it.
 """
 from __future__ import annotations
 

@@ -146,9 +146,9 @@ def is_chief(strategy) -> bool:
 
 def resume_epochs_agree(strategy, epoch: int) -> bool:
     """Whether every worker would resume from the same epoch. Each worker restores its own
-    checkpoint (Keras 3 has no cross-worker backup), so a kill that falls between two
-    workers' end-of-epoch checkpoints leaves them an epoch apart, and fit's collectives then fail with
-    a traceback (seen here: both workers exit 1) or wait on each other. Every worker must call
+    checkpoint (Keras 3 has no cross-worker backup), so a kill that falls between two workers'
+    end-of-epoch checkpoints leaves them an epoch apart, and fit's collectives then fail with a
+    traceback (seen here: both workers exit 1) or wait on each other. Every worker must call
     this at the same point: it is itself a collective, and all get the same answer (the variance
     of the epochs across replicas is zero or not)."""
     import tensorflow as tf

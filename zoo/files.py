@@ -31,8 +31,9 @@ def atomic_path(path, suffix=None):
     except OSError as error:
         _remove(tmp)
         if disk_full(error):
-            raise DiskFullError(f"The disk is full: could not write {path}. The previous version of "
-                           "the file, if any, is intact; free some space and run again.") from None
+            raise DiskFullError(f"The disk is full: could not write {path}. The previous "
+                                "version of the file, if any, is intact; free some space and "
+                                "run again.") from None
         raise
     except BaseException:
         _remove(tmp)
