@@ -1,7 +1,7 @@
 """Kill a training run and a search at each of their file events, rerun, and check the result.
 
     python benchmarks/kill_points.py [--only train|tune] [--stride N] [--limit N] [--at TEXT]
-        [--work DIR]
+        [--jobs N] [--work DIR]
 
 Each command first runs uninterrupted, with its file events counted (benchmarks/kill_at_event.py:
 every file created or opened for writing, folder made, rename, removal in its folder). Then, for
@@ -110,7 +110,7 @@ def differences(kind: str, got: dict, want: dict) -> list[str]:
 
 
 def kill_points(kind: str, work: Path, data: Path, *, stride: int = 1, limit: int | None = None,
-                at: list[str] | None = None) -> dict:
+                at: list[str] | None = None, jobs: int = 1) -> dict:
     """Kill `kind` before every `stride`-th event (at most `limit`), or, with `at`, before the
     first event whose "kind path" line holds each of these texts."""
     reference_dir = work / f"{kind}_reference"
@@ -128,16 +128,16 @@ def kill_points(kind: str, work: Path, data: Path, *, stride: int = 1, limit: in
         next(i + 1 for i, line in enumerate(lines) if text in line) for text in at]
     print(f"{kind}: {len(events)} file events in {reference_s:.0f} s; killing before "
           f"{len(chosen)} of them", flush=True)
-    tried, survived, failed, reruns = 0, 0, [], []
-    for k in chosen:
+    def one(k):
+        """Kill before event k, rerun until it exits 0; (event, what is wrong, reruns) or None
+        when the kill never came (the event did not happen in this run)."""
         folder = work / f"{kind}_kill_{k}"
         argv = command(kind, data, folder)
         killed = run(argv, folder, kill_at=k)
         event = " ".join(events[k - 1][1:])
         if killed.returncode != -9:
             print(f"  {k:3d} {event}: not reached (exit {killed.returncode})", flush=True)
-            continue
-        tried += 1
+            return None
         for attempt in range(1, MAX_RERUNS + 1):
             again = run(argv, folder)
             if again.returncode == 0:
@@ -146,14 +146,26 @@ def kill_points(kind: str, work: Path, data: Path, *, stride: int = 1, limit: in
             wrong = [f"the rerun exits {again.returncode}: "
                      + (again.stderr.strip().splitlines() or ["?"])[-1][:200]]
         else:
-            reruns.append(attempt)
             wrong = differences(kind, outcome(kind, folder), want)
+        print(f"  {k:3d} {event}: " + ("; ".join(wrong) if wrong else "ok"), flush=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        return event, wrong, attempt
+
+    # Each kill and its reruns are independent (a folder of their own): `jobs` at a time.
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        outcomes = list(zip(chosen, pool.map(one, chosen)))
+    tried, survived, failed, reruns = 0, 0, [], []
+    for k, done in outcomes:
+        if done is None:
+            continue
+        event, wrong, attempt = done
+        tried += 1
+        reruns.append(attempt)
         if wrong:
             failed.append({"event": k, "what": event, "wrong": wrong})
         else:
             survived += 1
-        print(f"  {k:3d} {event}: " + ("; ".join(wrong) if wrong else "ok"), flush=True)
-        shutil.rmtree(folder, ignore_errors=True)
     return {"events": len(events), "tried": tried, "survived": survived,
             "failed": len(failed), "failures": failed,
             "reruns_needed": max(reruns, default=0)}
@@ -166,13 +178,15 @@ def main(argv=None) -> dict:
     parser.add_argument("--limit", type=int, help="at most this many kills per command")
     parser.add_argument("--at", action="append", metavar="TEXT",
                         help="kill before the first event whose line holds TEXT (repeatable)")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="kills run side by side (each with its reruns)")
     parser.add_argument("--work", help="folder for the runs (default: a temporary one)")
     args = parser.parse_args(argv)
     work = Path(args.work or tempfile.mkdtemp(prefix="kill_points_"))
     work.mkdir(parents=True, exist_ok=True)
     data = tiny_ucr(work / "Tiny")
     result = {kind: kill_points(kind, work, data, stride=args.stride, limit=args.limit,
-                                at=args.at)
+                                at=args.at, jobs=args.jobs)
               for kind in (args.only or ["train", "tune"])}
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)

@@ -14,6 +14,6 @@ EVENTS = ["backup/train/.epoch-0002.tmp/state.json", "rmtree backup/train/epoch-
 @pytest.mark.slow
 def test_a_kill_at_each_chosen_event_resumes_to_the_uninterrupted_result(tmp_path):
     data = kill_points.tiny_ucr(tmp_path / "Tiny")
-    result = kill_points.kill_points("train", tmp_path, data, at=EVENTS)
+    result = kill_points.kill_points("train", tmp_path, data, at=EVENTS, jobs=2)
     assert result["failures"] == []
     assert result["tried"] == result["survived"] == len(EVENTS)
