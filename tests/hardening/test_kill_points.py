@@ -5,10 +5,9 @@ import pytest
 
 from benchmarks import kill_points
 
-# A checkpoint half written, one complete before the previous one is removed, the early stop's
-# own checkpoint, the final model written after the early stop.
-EVENTS = ["backup/train/.epoch-0002.tmp/state.json", "rmtree backup/train/epoch-0001",
-          "rename backup/train/.epoch-0003.tmp", "replace .model.keras"]
+# A checkpoint half written (the resume must re-align the data order to end exactly as the
+# uninterrupted run), and the final model written after the early stop (nothing more trained).
+EVENTS = ["backup/train/.epoch-0002.tmp/state.json", "replace .model.keras"]
 
 
 @pytest.mark.slow
