@@ -21,6 +21,7 @@ A kill at any point leaves the last complete checkpoint, which resume restores a
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import shutil
@@ -82,7 +83,9 @@ def epochs_done(backup_root) -> int:
     """Epochs in the newest complete checkpoint over a run's phases (they number epochs on)."""
     done = 0
     for phase in Path(backup_root).glob("*"):
-        with _quiet_damage():
+        # Counting for a check or a status line: a damaged checkpoint counts as none here;
+        # resume itself (RunCheckpoint, run_state.check) reports it.
+        with contextlib.suppress(CheckpointError):
             checkpoint = latest(phase) if phase.is_dir() else None
             done = max(done, checkpoint.epoch if checkpoint else 0)
     return done
@@ -282,14 +285,3 @@ def _remove(path: Path):
         shutil.rmtree(path)
     elif path.exists() or path.is_symlink():
         path.unlink()
-
-
-class _quiet_damage:
-    """Counting epochs for a status line or a check: a damaged checkpoint counts as none here;
-    resume itself (RunCheckpoint) reports it."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, error, tb):
-        return kind is not None and issubclass(kind, CheckpointError)
