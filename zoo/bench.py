@@ -2,7 +2,7 @@
 table).
 
 Each model is measured in a process of its own, so that its peak memory is its own: the largest
-resident size of that process while it builds the model and predicts (ru_maxrss), less its size
+resident size of that process while it builds the model and predicts (VmHWM), less its size
 once TensorFlow and Keras were imported. The weights are the builder's initial ones, never
 pretrained ones (speed does not depend on their values); the inputs are random ones of the
 model's input shape and dtype; the call is Keras' `predict_on_batch`, as a program serving one
@@ -28,7 +28,6 @@ MIN_CALLS = 5
 def measure(name: str, *, seconds: float = SECONDS) -> dict:
     """Measure `name` in this process: examples/s at each of BATCHES and the peak memory (MB)
     over this process's size when called."""
-    import resource
     import time
 
     import numpy as np
@@ -54,7 +53,9 @@ def measure(name: str, *, seconds: float = SECONDS) -> dict:
             model.predict_on_batch(inputs)
             calls += 1
         out[f"batch_{batch}"] = round(batch * calls / (time.perf_counter() - start), 1)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    # VmHWM, the high-water mark of this process's own memory: ru_maxrss also counts the
+    # parent's size at fork (a 2 GB test process gave 2 GB for linear_mnist).
+    peak = _status_mb("VmHWM")
     out["peak_memory_mb"] = round(max(0.0, peak - rss_before), 1)
     return out
 
@@ -82,6 +83,12 @@ def record(rows: dict, path=speed.SPEED_FILE) -> Path:
     table["models"].update({name: {**row, "date": today} for name, row in rows.items()})
     table["models"] = dict(sorted(table["models"].items()))
     return files.write_json(Path(path), table)
+
+
+def _status_mb(key: str) -> float:
+    with open("/proc/self/status") as f:
+        line = next(line for line in f if line.startswith(key + ":"))
+    return int(line.split()[1]) / 1024  # kB
 
 
 def _rss_mb() -> float:
