@@ -91,6 +91,25 @@ BENCHMARKS = {
             ("  points of best validation accuracy lost, mean and worst",
              f"{figures['mean_points_lost']}, {figures['worst_points_lost']}", "<= 0.3",
              figures["worst_points_lost"] <= 0.3))]),
+    "backend_speed": ([], ["--models", "dense_mnist", "--steps", "4", "--repeats", "1"],
+                      lambda r: [
+        row for model, figures in r["models"].items() for row in (
+            (f"{model}: JAX / TensorFlow on the CPU: first step (compile), steady step, fit step",
+             ", ".join(str(figures["jax_over_tensorflow"][k])
+                       for k in ("first_step_s", "step_ms", "fit_step_ms")), "", ""),
+            (f"{model}: JAX without jax.jit / with it, fit step",
+             figures["jax_without_jit_over_with"], "", ""))]),
+    "gpu_figures": (["--from-data", "10000", "--epochs", "3"],
+                    ["--from-data", "600", "--epochs", "2", "--models", "cnn_fashion",
+                     "--precision", "off", "--target", "0.5"], lambda r: [
+        row for name, figures in r["figures"].items() for row in (
+            (f"{name}: zoo runner / bare fit, time per epoch (JAX, no TensorFlow; "
+             f"{figures['zoo']['device']})", figures["runner_over_bare"], "<= 1.05",
+             figures["runner_goal_met"]),
+            ("  training ex/s zoo, bare; inference ex/s at batch 128, 1",
+             f"{figures['zoo']['train_examples_per_s']}, {figures['bare']['train_examples_per_s']}"
+             f"; {figures['zoo']['inference_examples_per_s']['batch_128']}, "
+             f"{figures['zoo']['inference_examples_per_s']['batch_1']}", "", ""))]),
     "kill_points": ([], ["--only", "train", "--limit", "0"], lambda r: [
         row for kind, figures in r.items() for row in (
             (f"{kind}: kills before a file event that the rerun survived (exact result)",

@@ -49,8 +49,9 @@ def add_arguments(p):
     a("--prune", default="none", metavar="RULE",
       help="stop trials below the finished trials' median (median) or outside their best P "
            "percent (percentile:P) after the same epoch; none [none]")
-    a("--prune-warmup", type=int, default=1, metavar="EPOCHS",
-      help="epochs every trial trains before it can be pruned [1]")
+    a("--prune-warmup", type=int, default=2, metavar="EPOCHS",
+      help="epochs every trial trains before it can be pruned; 1 pruned late starters, the "
+           "best among them, in benchmarks/pruning.py [2]")
     a("--prune-startup", type=int, default=3, metavar="TRIALS",
       help="unpruned trials that finish before any is pruned [3]")
     a("--time-budget", metavar="TIME",

@@ -39,7 +39,7 @@ class Plan:
     strategy_options: dict = dataclasses.field(default_factory=dict)
     search_dir: str = ""
     prune: str = "none"               # tuning.pruning: "median", "percentile:P" or "none"
-    prune_warmup_epochs: int = 1
+    prune_warmup_epochs: int = 2
     prune_startup_trials: int = 3
     time_budget_s: float | None = None
     cost: str | None = None           # tuning.costs: a second target weighed against the score
@@ -72,6 +72,9 @@ class Plan:
 
     def fingerprint(self) -> str:
         data = {k: v for k, v in self.to_data().items() if k not in _NOT_IN_FINGERPRINT}
+        if data.get("prune") == "none":  # the pruning options do nothing then
+            data.pop("prune_warmup_epochs", None)
+            data.pop("prune_startup_trials", None)
         for name, default in _NEW_FIELDS.items():  # searches saved before these existed
             if data.get(name) == default:
                 del data[name]
@@ -134,7 +137,7 @@ def make_plan(model, *, strategy="random", max_trials=None, space=None, tune=Non
               explicit_data=False, epochs=1, batch_size=128, objective=None, seed=0,
               subset=None, data_dir=None, validation_fraction=0.1, build_args=None,
               keep_checkpoints=3, output_dir="runs", search_dir=None,
-              strategy_options=None, prune="none", prune_warmup_epochs=1,
+              strategy_options=None, prune="none", prune_warmup_epochs=2,
               prune_startup_trials=3, time_budget_s=None) -> Plan:
     """Check every argument and resolve the space; raise ZooError subclasses on bad input."""
     import zoo

@@ -46,7 +46,7 @@ def search(model: str, *, strategy: str = "random", max_trials: int | None = Non
            keep_checkpoints: int = 3, output_dir: str = "runs", search_dir: str | None = None,
            overwrite: bool = False, retrain: bool = True, workers: int = 0,
            oracle_address: str | None = None, strategy_options: dict | None = None,
-           prune: str = "none", prune_warmup_epochs: int = 1, prune_startup_trials: int = 3,
+           prune: str = "none", prune_warmup_epochs: int = 2, prune_startup_trials: int = 3,
            time_budget_s: float | None = None, pick: int | None = None,
            callbacks=(), verbose: bool = True) -> SearchResult | None:
     """Search the hyperparameters of a zoo model on its validation split.

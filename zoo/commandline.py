@@ -11,7 +11,7 @@ import dataclasses
 import os
 import sys
 
-from zoo.errors import DiskFullError, InvalidArgumentError, ZooError
+from zoo.errors import InvalidArgumentError, ZooError
 from zoo.models.compiling import LR_SCHEDULES, OPTIMIZERS
 from zoo.training.config import DISTRIBUTE, TrainConfig
 
@@ -57,13 +57,21 @@ def add_arguments(parser: argparse.ArgumentParser, recipe: TrainConfig | None = 
     a("--xla", dest="jit_compile", action="store_true", default=None,
       help="compile with XLA (slower for small convnets on CPU: measure first)")
     a("--distribute", choices=DISTRIBUTE,
-      help="tf.distribute strategy (multiworker reads TF_CONFIG)")
+      help="data: keras.distribution.DataParallel over every device (KERAS_BACKEND=jax; with "
+           "--coordinator, over several processes); mirrored: tf.distribute on one host; "
+           "multiworker: experimental, reads TF_CONFIG")
+    a("--coordinator", metavar="HOST:PORT",
+      help="--distribute data over several processes: process 0's address (else "
+           "$KERAS_DISTRIBUTION_JOB_ADDRESSES)")
+    a("--num-processes", type=int, metavar="N", help="with --coordinator: how many processes")
+    a("--process-id", type=int, metavar="I", help="with --coordinator: this process, 0 to N-1 "
+      "(0 writes the outputs)")
     a("--set", dest="overrides", action="append", metavar="ARG=VALUE",
       help="builder argument, e.g. --set dropout=0.5 --set filters=32 (repeatable)")
     a("--data", dest="data_options", action="append", metavar="OPTION=VALUE",
       help="zoo.data.load option, e.g. --data image_size=(64,64) --data sequence_length=300")
     a("--cpu-devices", type=int,
-      help="split the CPU into N logical devices (to try --distribute mirrored without GPUs)")
+      help="split the CPU into N devices (to try --distribute data or mirrored without GPUs)")
     a("--data-dir", help="folder of raw dataset files (default: $ZOO_DATA_DIR, then online)")
     a("--output-dir", help="where run folders go (default: runs)")
     a("--run-dir", help="an explicit run folder; an unfinished one is resumed")
@@ -136,10 +144,9 @@ def report_errors(prog: str, func, *args) -> int:
         func(*args)
     except ZooError as error:
         print(f"{prog}: error: {error}", file=sys.stderr)
-        if isinstance(error, DiskFullError):
-            # Leave now: an HDF5 file whose write failed (Keras' .keras and weights files) makes
-            # h5py's clean-up at exit crash with a segmentation fault; everything of the run is
-            # closed and written by now.
+        if error.exit_at_once:
+            # Leave now (a disk-full error: h5py's clean-up of a failed write crashes; a lost
+            # process: JAX's shutdown waits for it); everything of the run is closed by now.
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(2)

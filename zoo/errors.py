@@ -4,6 +4,9 @@ what was wrong and how to fix it. The command line turns them into one line and 
 
 class ZooError(Exception):
     """Base class of the errors the zoo raises on bad input."""
+    # The command line leaves through os._exit after the message, skipping the interpreter's
+    # clean-up, where that clean-up would crash or hang (see the subclasses that set it).
+    exit_at_once = False
 
 
 class UnknownNameError(ZooError, LookupError):
@@ -31,3 +34,9 @@ class RunError(ZooError):
 
 class DiskFullError(RunError):
     """The disk filled while a run or a search was writing: what was complete is kept."""
+    exit_at_once = True  # h5py's clean-up of a file whose write failed crashes (segfault)
+
+
+class LostProcessError(RunError):
+    """Another process of a multi-process run stopped: this one cannot go on alone."""
+    exit_at_once = True  # JAX's shutdown at exit waits for the lost process, for ever

@@ -22,9 +22,11 @@ def model():
     return net
 
 
-def fit(folder, epochs, *, stopper=None):
+def fit(folder, epochs, *, stopper=None, keep=1, rewind=None):
     net = model()
-    saver = RunCheckpoint(folder, early_stopping=stopper)
+    saver = RunCheckpoint(folder, early_stopping=stopper, keep=keep)
+    if rewind is not None:
+        saver.rewind(rewind)
     net.fit(X, Y, batch_size=8, epochs=epochs, initial_epoch=saver.resume_epoch(epochs),
             verbose=0, shuffle=False,
             callbacks=[saver.weights_writer, *([stopper] if stopper else []), saver])
@@ -47,6 +49,24 @@ def test_a_resume_trains_the_remaining_epochs_only(tmp_path):
     assert int(resumed.optimizer.iterations) == int(whole.optimizer.iterations) == 16
     np.testing.assert_allclose(resumed.predict(X, verbose=0), whole.predict(X, verbose=0),
                                atol=1e-6)
+
+
+def test_a_process_an_epoch_ahead_rewinds_to_the_older_checkpoint(tmp_path):
+    """A multi-process run keeps two checkpoints per process, so that processes killed an epoch
+    apart all resume from the older one: the result is the uninterrupted run's."""
+    fit(tmp_path, 3, keep=2)
+    assert [p.name for p in sorted(tmp_path.iterdir())] == ["epoch-0002", "epoch-0003"]
+    resumed, saver = fit(tmp_path, 4, keep=2, rewind=2)
+    whole, _ = fit(tmp_path / "whole", 4)
+    assert saver.restored.epoch == 2
+    assert [p.name for p in sorted(tmp_path.iterdir()) if p.is_dir() and p.name != "whole"] == [
+        "epoch-0003", "epoch-0004"]  # epoch 3's was trained again
+    assert int(resumed.optimizer.iterations) == int(whole.optimizer.iterations) == 16
+    np.testing.assert_allclose(resumed.predict(X, verbose=0), whole.predict(X, verbose=0),
+                               atol=1e-6)
+    with pytest.raises(CheckpointError, match="no checkpoint of epoch 1"):
+        RunCheckpoint(tmp_path, keep=2).rewind(1)  # only epochs 3 and 4 are kept...
+    assert checkpoint.latest(tmp_path).epoch == 4  # ...and still are
 
 
 def test_what_a_kill_leaves_is_removed_and_the_last_complete_checkpoint_kept(tmp_path):

@@ -65,7 +65,8 @@ def _search(folder, strategy, task, parse_space, prune):
     with contextlib.redirect_stdout(io.StringIO()) as out:
         result = tuning.search("linear_mnist", strategy=strategy, data=task, batch_size=64,
                                space=parse_space(SPACE), search_dir=folder, retrain=False,
-                               prune=prune, prune_startup_trials=1, **OPTIONS[strategy])
+                               prune=prune, prune_warmup_epochs=1, prune_startup_trials=1,
+                               **OPTIONS[strategy])
     return result, out.getvalue()
 
 
@@ -112,7 +113,7 @@ def test_each_pruning_follows_the_rule(pruned_search):
         pytest.skip("Hyperband's continued trials start from their parents' epochs")
     records = _trial_records(folder / "pruned")
     order = json.loads((folder / "pruned" / "trials" / "oracle.json").read_text())["end_order"]
-    rule = Pruner.parse("median", startup_trials=1)
+    rule = Pruner.parse("median", warmup_epochs=1, startup_trials=1)
     finished = []
     for trial_id in order:
         number = int(trial_id) + 1

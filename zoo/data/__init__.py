@@ -18,7 +18,7 @@ from zoo.data.fit import check_fits
 from zoo.data.splits import Splits
 
 __all__ = ["DatasetInfo", "Splits", "augmentation", "augmentation_presets", "check_fits",
-           "describe", "image_folder", "list_datasets", "load", "text_folder", "ucr"]
+           "describe", "from_arrays", "image_folder", "list_datasets", "load", "text_folder", "ucr"]
 
 
 def describe(name: str, data_dir=None) -> DatasetInfo:
@@ -65,3 +65,10 @@ def image_folder(folder: str, **options) -> Splits:
 def text_folder(folder: str, **options) -> Splits:
     """Any text folder laid out as <split>/<class>/*.txt, splits train, test, [validation]."""
     return load(f"text:{folder}", **options)
+
+
+def from_arrays(train, test, validation=None, **options) -> Splits:
+    """Splits of numpy (inputs, labels) pairs, fed without tf.data (zoo.data.arrays): for
+    `zoo.train(NAME, data=...)` on arrays you hold, or on a machine without TensorFlow."""
+    from zoo.data.arrays import from_arrays as make
+    return make(train, test, validation, **options)

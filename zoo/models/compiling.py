@@ -68,7 +68,12 @@ def compile_model(model, *, optimizer: str = "adam", learning_rate: float = 1e-3
         >>> model = zoo.build("cnn_fashion", compile=False)          # doctest: +SKIP
         >>> compile_model(model, optimizer="nadam", learning_rate=3e-3)  # doctest: +SKIP
     """
+    import keras
     rate = learning_rate_schedule(learning_rate, lr_schedule, decay_steps)
+    if jit_compile is False and keras.backend.backend() == "jax":
+        # On TensorFlow, False means graphs without XLA; on JAX it means no jax.jit at all, every
+        # op dispatched one by one from Python: 2.3x slower per epoch for cnn_fashion here.
+        jit_compile = True
     model.compile(optimizer=make_optimizer(optimizer, rate, ema=ema), jit_compile=jit_compile,
                   **heads.compile_arguments(head or heads.head_of(model)))
     return model

@@ -89,6 +89,7 @@ def export_run(run, fmt: str, out, *, examples: int = LARGE_BATCH, data_dir=None
     batch = prepare(raw)
     reference = run.serving_model()
     expected = _predict(reference, raw)
+    model(batch[:1])  # Keras' ONNX export outside TensorFlow traces from a first call's shapes
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}.") as tmp:
         written = Path(tmp) / f"export{runtimes.SUFFIX[fmt]}"  # Keras wants .tflite, .keras

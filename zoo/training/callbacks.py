@@ -10,6 +10,7 @@ from pathlib import Path
 import keras
 
 from zoo import files
+from zoo.training.keras_setup import has_tensorflow
 
 
 class AtomicBestCheckpoint(keras.callbacks.Callback):
@@ -86,11 +87,34 @@ class EpochLine(keras.callbacks.Callback):
         print(f"epoch {epoch + 1}/{self.epochs} - {seconds:.1f} s - {values}", flush=True)
 
 
+class OwnBuffers(keras.callbacks.Callback):
+    """Under JAX, after SwapEMAWeights: every model and optimizer variable given a buffer of its
+    own. SwapEMAWeights assigns one variable's array to another (Keras 3.15, at the last epoch's
+    end and in its swaps), and jax.jit then donates that shared buffer to the next step, which
+    deletes it under the other variable: "Array has been deleted" when the model is saved."""
+
+    def _copy_all(self):
+        if keras.backend.backend() != "jax":
+            return
+        for variable in list(self.model.variables) + list(self.model.optimizer.variables):
+            variable.assign(keras.ops.copy(variable.value))
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._copy_all()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._copy_all()
+
+    def on_train_end(self, logs=None):
+        self._copy_all()
+
+
 def run_callbacks(folder, *, phase: str, monitor: str, ema: bool, patience: int | None,
-                  epoch_lines: int | None = None, extra=()) -> list:
+                  epoch_lines: int | None = None, extra=(), keep_checkpoints: int = 1) -> list:
     """The callbacks of one phase of a run, in the order they must run at the end of an epoch:
     the history row, the checkpoint's raw weights, the average swapped in, the decisions that
-    read the validation score, the checkpoint completed, then what reports progress."""
+    read the validation score, the checkpoint completed, then what reports progress.
+    keep_checkpoints: how many epochs' checkpoints are kept (2 in a multi-process run)."""
     from zoo.training.checkpoint import RunCheckpoint
     # Keras' EarlyStopping restores the best weights at the end of training, also when the
     # epochs run out before it stops the run (Keras 3.15).
@@ -98,19 +122,21 @@ def run_callbacks(folder, *, phase: str, monitor: str, ema: bool, patience: int 
                                             restore_best_weights=True) if patience else None
     best = AtomicBestCheckpoint(folder.out / "best.keras", monitor=monitor)
     checkpoint = RunCheckpoint(folder.path / "backup" / phase, early_stopping=stopper,
-                               best_checkpoint=best)
+                               best_checkpoint=best, keep=keep_checkpoints)
     return [
         DiskSpaceGuard(folder.path),
         keras.callbacks.CSVLogger(str(folder.out / "history.csv"), append=True),
         checkpoint.weights_writer,
         # With an average of the weights, validation, the callbacks below and the final model
         # use the averaged weights; the checkpoint holds the raw ones, so a resume is exact.
-        *([keras.callbacks.SwapEMAWeights(swap_on_epoch=True)] if ema else []),
+        *([keras.callbacks.SwapEMAWeights(swap_on_epoch=True), OwnBuffers()] if ema else []),
         *([stopper] if stopper else []),
         best,
         keras.callbacks.TerminateOnNaN(),
         checkpoint,
-        keras.callbacks.TensorBoard(str(folder.out / "tensorboard")),
+        # Keras writes TensorBoard's event files through TensorFlow, whatever the backend.
+        *([keras.callbacks.TensorBoard(str(folder.out / "tensorboard"))]
+          if has_tensorflow() else []),
         RunProgress(folder),
         *([EpochLine(epoch_lines)] if epoch_lines else []),
         *extra,

@@ -57,14 +57,24 @@ class CheckpointError(ValueError):
     """A checkpoint folder that cannot be read (hand-edited or damaged)."""
 
 
-def latest(directory) -> Checkpoint | None:
-    """The newest complete checkpoint of one phase (backup/PHASE), None when there is none.
+def _complete(directory) -> list[Path]:
+    """The complete checkpoint folders of one phase, oldest first (epoch 10000 after 9999)."""
+    return sorted((p for p in Path(directory).glob(PREFIX + "*")
+                   if p.is_dir() and not p.is_symlink() and p.name[len(PREFIX):].isdigit()),
+                  key=_epoch_of)
 
-    Raises CheckpointError when the newest one is damaged: its files were changed after it was
-    complete, since none is visible before all its files are written."""
-    folders = sorted((p for p in Path(directory).glob(PREFIX + "*")
-                      if p.is_dir() and not p.is_symlink() and p.name[len(PREFIX):].isdigit()),
-                     key=lambda p: int(p.name[len(PREFIX):]))  # epoch 10000 after 9999
+
+def _epoch_of(path: Path) -> int:
+    return int(path.name[len(PREFIX):])
+
+
+def latest(directory, at_most: int | None = None) -> Checkpoint | None:
+    """The newest complete checkpoint of one phase (backup/PHASE), of epoch `at_most` at most
+    when given; None when there is none.
+
+    Raises CheckpointError when it is damaged: its files were changed after it was complete,
+    since none is visible before all its files are written."""
+    folders = [p for p in _complete(directory) if at_most is None or _epoch_of(p) <= at_most]
     if not folders:
         return None
     path = folders[-1]
@@ -91,18 +101,17 @@ def epochs_done(backup_root) -> int:
     return done
 
 
-def clean(directory) -> None:
-    """Remove what a kill left in one phase's folder: unfinished checkpoints (.tmp) and any
-    complete one older than the newest. Call with the run's lock held."""
+def clean(directory, keep: int = 1) -> None:
+    """Remove what a kill left in one phase's folder: unfinished checkpoints (.tmp) and the
+    complete ones older than the newest `keep`. Call with the run's lock held."""
     directory = Path(directory)
     if not directory.is_dir():
         return
     for path in directory.glob("." + PREFIX + "*.tmp"):
         _remove(path)
-    newest = latest(directory)
-    for path in directory.glob(PREFIX + "*"):
-        if newest is not None and path != newest.path:
-            _remove(path)
+    latest(directory)  # the newest is checked
+    for path in _complete(directory)[:-keep]:
+        _remove(path)
 
 
 class _WeightsWriter(keras.callbacks.Callback):
@@ -137,13 +146,27 @@ class RunCheckpoint(keras.callbacks.Callback):
                   callbacks=[checkpoint.weights_writer, stopper, checkpoint])
     """
 
-    def __init__(self, directory, *, early_stopping=None, best_checkpoint=None):
+    def __init__(self, directory, *, early_stopping=None, best_checkpoint=None, keep=1):
         super().__init__()
         self.directory = Path(directory)
         self.early_stopping, self.best_checkpoint = early_stopping, best_checkpoint
+        self.keep = keep
         self.weights_writer = _WeightsWriter(self)
-        clean(self.directory)
+        clean(self.directory, keep)
         self.restored = latest(self.directory)
+
+    def rewind(self, epoch: int) -> None:
+        """Resume from the checkpoint of `epoch`, older than the newest: the processes of one
+        run, each with its own checkpoints (kept 2 deep), can be killed an epoch apart, and
+        they agree on the older. The newer checkpoints are removed; none when that one is not
+        there."""
+        older = latest(self.directory, at_most=epoch)
+        if (older.epoch if older else 0) != epoch:
+            raise CheckpointError(f"{self.directory} holds no checkpoint of epoch {epoch}")
+        for path in _complete(self.directory):
+            if _epoch_of(path) > epoch:
+                _remove(path)
+        self.restored = older
 
     def pending(self, epoch: int) -> Path:
         return self.directory / f".{PREFIX}{epoch:04d}.tmp"
@@ -196,10 +219,9 @@ class RunCheckpoint(keras.callbacks.Callback):
         if self.best_checkpoint is not None:
             state["best"] = _number(self.best_checkpoint.best)
         (pending / STATE).write_text(json.dumps(state))
-        previous = latest(self.directory)
         pending.rename(self.directory / f"{PREFIX}{epoch + 1:04d}")  # the checkpoint is complete
-        if previous is not None and previous.epoch != epoch + 1:
-            _remove(previous.path)
+        for path in _complete(self.directory)[:-self.keep]:
+            _remove(path)
 
 
 # Iterators of the training dataset that Keras' TensorFlow trainer makes per epoch of fit (two in
@@ -214,6 +236,9 @@ def align_data_order(dataset, epochs: int) -> None:
     iterator of the dataset is made, so make (and drop) as many as fit made for those epochs.
     Augmentation's random state is not restored: with augmentation a resumed run differs from
     an uninterrupted one as two seeds do."""
+    if hasattr(dataset, "skip_epochs"):  # zoo.data.arrays: the order follows the epoch number
+        dataset.skip_epochs(max(0, epochs))
+        return
     if keras.backend.backend() != "tensorflow":
         return
     for _ in range(SHUFFLE_DRAWS_PER_EPOCH * max(0, epochs)):

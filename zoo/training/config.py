@@ -14,9 +14,13 @@ from zoo import registry, validation
 from zoo.errors import InvalidArgumentError
 from zoo.models.compiling import LR_SCHEDULES, OPTIMIZERS
 
-DISTRIBUTE = ("none", "mirrored", "multiworker")
+# "data": keras.distribution.DataParallel (JAX), over every local device and, with a
+# coordinator, over several processes; "mirrored" and "multiworker": tf.distribute strategies.
+DISTRIBUTE = ("none", "data", "mirrored", "multiworker")
+TF_STRATEGIES = ("mirrored", "multiworker")
 # Options that say where and how verbosely a run happens, not what is trained.
-NOT_IN_FINGERPRINT = ("output_dir", "run_dir", "verbose", "data_dir", "new_run", "restart")
+NOT_IN_FINGERPRINT = ("output_dir", "run_dir", "verbose", "data_dir", "new_run", "restart",
+                      "coordinator", "num_processes", "process_id")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,6 +65,11 @@ class TrainConfig:
     jit_compile: bool = False           # XLA: measured 5x slower for small convnets on this CPU
     distribute: str = "none"
     cpu_devices: int | None = None      # split the CPU into logical devices (mirrored on a CPU)
+    # distribute="data" over several processes (keras.distribution.initialize); None: from
+    # KERAS_DISTRIBUTION_JOB_ADDRESSES, _NUM_PROCESSES and _PROCESS_ID, else one process.
+    coordinator: str | None = None      # host:port of process 0
+    num_processes: int | None = None
+    process_id: int | None = None
     overrides: dict = dataclasses.field(default_factory=dict)      # builder arguments
     data_options: dict = dataclasses.field(default_factory=dict)   # extra zoo.data.load arguments
     data_dir: str | None = None
@@ -105,6 +114,7 @@ class TrainConfig:
             validation.positive_int("patience", self.patience)
         validation.choice("distribute", self.distribute, DISTRIBUTE)
         _check_backend_strategy(self.distribute)
+        _check_processes(self)
         if self.distribute == "multiworker":
             from zoo.training.keras_setup import check_tf_config
             check_tf_config()
@@ -200,12 +210,45 @@ def _check_data_options(options) -> None:
 
 
 def _check_backend_strategy(kind: str):
-    """tf.distribute strategies drive TensorFlow's trainer only: under another Keras backend they
-    would be accepted and do nothing."""
+    """tf.distribute strategies drive TensorFlow's trainer only, and keras.distribution's
+    DataParallel is driven here on JAX only: under another backend either would be accepted and
+    do nothing."""
     import os
     backend = os.environ.get("KERAS_BACKEND", "tensorflow")
-    if kind != "none" and backend != "tensorflow":
+    if kind in TF_STRATEGIES and backend != "tensorflow":
         raise InvalidArgumentError(
             f"distribute={kind!r} is a tf.distribute strategy, which the {backend} backend does "
-            "not use: run it with KERAS_BACKEND=tensorflow (on JAX, Keras spreads training over "
-            "devices with keras.distribution, which the zoo does not drive yet).")
+            "not use: on JAX, use distribute='data' (keras.distribution.DataParallel), or run "
+            "it with KERAS_BACKEND=tensorflow.")
+    if kind == "data" and backend != "jax":
+        raise InvalidArgumentError(
+            f"distribute='data' trains with keras.distribution.DataParallel, which the zoo "
+            f"drives on the JAX backend; this is {backend}. Run it with KERAS_BACKEND=jax, or "
+            "use distribute='mirrored' on TensorFlow (one host).")
+
+
+def _check_processes(config):
+    """The multi-process options of distribute='data': all three or none, and consistent."""
+    given = {name: getattr(config, name) for name in ("coordinator", "num_processes",
+                                                     "process_id")}
+    if all(value is None for value in given.values()):
+        return
+    if config.distribute != "data":
+        raise InvalidArgumentError(
+            "coordinator, num_processes and process_id start a multi-process run of "
+            f"distribute='data'; this run has distribute={config.distribute!r}.")
+    missing = [name for name, value in given.items() if value is None]
+    if missing:
+        raise InvalidArgumentError(
+            f"A multi-process run needs coordinator, num_processes and process_id together; "
+            f"{', '.join(missing)} not given.")
+    validation.positive_int("num_processes", config.num_processes)
+    if not isinstance(config.process_id, int) or not 0 <= config.process_id < config.num_processes:
+        raise InvalidArgumentError(
+            f"process_id must be an integer from 0 to num_processes - 1 "
+            f"({config.num_processes - 1}), got {config.process_id!r}.")
+    host, _, port = str(config.coordinator).rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise InvalidArgumentError(
+            f"coordinator must be HOST:PORT (process 0's address, e.g. 10.0.0.1:1234), got "
+            f"{config.coordinator!r}.")

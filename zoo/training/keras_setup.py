@@ -7,9 +7,11 @@ import os
 
 from zoo import distribute
 from zoo.errors import InvalidArgumentError, RunError
+from zoo.training import data_parallel
 
 # tf.distribute.MultiWorkerMirroredStrategy's class is named CollectiveAllReduceStrategy.
-STRATEGY_NAMES = {"mirrored": "MirroredStrategy", "multiworker": "MultiWorkerMirroredStrategy"}
+STRATEGY_NAMES = {"mirrored": "MirroredStrategy", "multiworker": "MultiWorkerMirroredStrategy",
+                  "data": "keras.distribution.DataParallel"}
 
 
 @dataclasses.dataclass
@@ -22,19 +24,25 @@ class KerasSetup:
 def set_up(config) -> KerasSetup:
     """Seed every generator, set the precision policy and make the strategy of `config`."""
     keras = import_keras()
+    jax = keras.backend.backend() == "jax"
     if config.cpu_devices:
-        _split_cpu(config.cpu_devices)
+        (data_parallel.split_cpu if jax else _split_cpu)(config.cpu_devices)
+    if config.distribute == "data":  # before any array exists: processes join first
+        setup = KerasSetup(*data_parallel.set_up(config))
+    else:
+        setup = KerasSetup(strategy=data_parallel.Replicas() if jax else
+                           _strategy(config.distribute))
     keras.utils.set_random_seed(config.seed)
     if config.mixed_precision:
-        keras.mixed_precision.set_global_policy("mixed_bfloat16" if not _has_gpu()
+        keras.mixed_precision.set_global_policy("mixed_bfloat16" if not _has_gpu(keras)
                                                 else "mixed_float16")
-    setup = KerasSetup(strategy=_strategy(config.distribute))
     if config.distribute == "multiworker":
         setup.multi_worker_workaround = distribute.install_multi_worker_fit_workaround()
         setup.is_chief = distribute.is_chief(setup.strategy)
     if config.distribute != "none":
         print(f"Training with {STRATEGY_NAMES[config.distribute]} over "
-              f"{setup.strategy.num_replicas_in_sync} replicas"
+              f"{setup.strategy.num_replicas_in_sync} "
+              + ("devices" if config.distribute == "data" else "replicas")
               + ("" if setup.is_chief else "; this worker is not the chief, which writes the "
                  "outputs") + ".")
     return setup
@@ -51,7 +59,19 @@ def import_keras():
     return keras
 
 
-def _has_gpu() -> bool:
+def has_tensorflow() -> bool:
+    """Whether TensorFlow can be imported (a JAX or PyTorch machine may have none)."""
+    try:
+        import tensorflow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _has_gpu(keras) -> bool:
+    if keras.backend.backend() == "jax":
+        import jax
+        return jax.default_backend() == "gpu"
     import tensorflow as tf
     return bool(tf.config.list_physical_devices("GPU"))
 

@@ -78,9 +78,20 @@ def machine() -> str:
 
 
 def library_versions() -> dict:
+    import importlib.metadata
     import keras
     import numpy
-    import tensorflow as tf
-    return {"python": platform.python_version(), "keras": keras.__version__,
-            "tensorflow": tf.__version__, "numpy": numpy.__version__,
-            "backend": keras.backend.backend(), "machine": machine()}
+    try:
+        tensorflow = importlib.metadata.version("tensorflow-cpu")
+    except importlib.metadata.PackageNotFoundError:
+        try:
+            tensorflow = importlib.metadata.version("tensorflow")
+        except importlib.metadata.PackageNotFoundError:
+            tensorflow = None  # not installed: a JAX or PyTorch machine
+    out = {"python": platform.python_version(), "keras": keras.__version__,
+           "tensorflow": tensorflow, "numpy": numpy.__version__,
+           "backend": keras.backend.backend(), "machine": machine()}
+    if keras.backend.backend() == "jax":
+        import jax
+        out["jax"] = jax.__version__
+    return out

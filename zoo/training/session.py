@@ -53,7 +53,9 @@ def _check_record(folder, config: TrainConfig):
         print(f"Restarting the run in {folder.path} from its first epoch (--restart).")
         run_state.restart(folder)
         return
-    if config.distribute == "multiworker":
+    from zoo.training import data_parallel
+    if config.distribute == "multiworker" or (config.distribute == "data"
+                                              and data_parallel.multi_process(config)):
         # Each worker's record is its own (history in a scratch folder on all but the chief),
         # and a worker that stopped alone would leave the others waiting in their collectives:
         # the workers agree on the epoch to resume from in Trainer.fit, together.

@@ -11,7 +11,7 @@ import sys
 
 from zoo import distribute, files, registry
 from zoo.errors import DataError, DiskFullError, RunError
-from zoo.training import adapt
+from zoo.training import adapt, data_parallel
 from zoo.training.config import TrainConfig, phase_epochs
 from zoo.training.outputs import RunResult
 
@@ -26,6 +26,7 @@ class Trainer:
         self.notes: list[str] = []
         self._early_stopping = None
         self._iterated: dict[int, int] = {}  # epochs of data order drawn, per training dataset
+        self._fed: dict[int, tuple] = {}  # id(splits) -> (splits, their even-batch form)
 
     # -- data ---------------------------------------------------------------------------------
     def load_data(self, data=None):
@@ -84,7 +85,8 @@ class Trainer:
         """(Re)compile with the run's optimizer, schedule over its steps, average, loss, metrics."""
         from zoo.models.compiling import compile_model
         c = self.config
-        steps = (epochs or c.epochs) * _cardinality(self.splits.train) if self.splits else None
+        steps = ((epochs or c.epochs) * _cardinality(self.fed(self.splits).train)
+                 if self.splits else None)
         ema, note = adapt.ema_momentum(c.ema, steps or 0) if steps else (c.ema, None)
         if note and note not in self.notes:
             self.notes.append(note)
@@ -119,6 +121,7 @@ class Trainer:
         c = self.config
         out = run_callbacks(self.folder, phase=phase, monitor=self.monitor, ema=bool(c.ema),
                             patience=c.patience, extra=extra,
+                            keep_checkpoints=2 if self._processes else 1,
                             epoch_lines=(epochs or c.epochs) if self._lines else None)
         import keras
         self._early_stopping = next(
@@ -140,6 +143,8 @@ class Trainer:
             raise self._damaged(error) from None
         checkpoint = next(cb for cb in callbacks if isinstance(cb, RunCheckpoint))
         start = checkpoint.resume_epoch(epochs, initial_epoch)
+        if self._processes:
+            start = self._agreed_start(checkpoint, epochs, initial_epoch, phase)
         if self.config.distribute == "multiworker":
             epoch = checkpoint.restored.epoch if checkpoint.restored else 0
             if not distribute.resume_epochs_agree(self.setup.strategy, epoch):
@@ -151,20 +156,23 @@ class Trainer:
         done = self._iterated.get(id(splits.train), 0)
         align_data_order(splits.train, start - done)
         self._iterated[id(splits.train)] = max(start, done)
+        fed = self.fed(splits)
         try:
             # A checkpoint that stopped (early, or on a NaN loss) leaves no epoch to train: fit
             # then only restores it and runs the end of training (the best weights put back).
-            history = model.fit(splits.train, validation_data=splits.validation,
-                                epochs=epochs, initial_epoch=start, callbacks=callbacks,
-                                # The pipelines shuffle; Keras warns unless shuffle=False.
-                                verbose=0 if self._lines else self._verbose, shuffle=False)
+            with data_parallel.quiet_sharding(self.config.distribute == "data"):
+                history = model.fit(fed.train, validation_data=fed.validation,
+                                    epochs=epochs, initial_epoch=start, callbacks=callbacks,
+                                    # The pipelines shuffle; Keras warns unless shuffle=False.
+                                    verbose=0 if self._lines else self._verbose, shuffle=False)
         except CheckpointError as error:
             raise self._damaged(error) from None
-        except ValueError as error:
-            if self.config.distribute != "multiworker" or self.setup.multi_worker_workaround:
-                raise
-            raise distribute.unsupported_error(error) from None
-        except Exception as error:  # re-raised as it is unless the disk is full
+        except Exception as error:  # re-raised as it is unless explained below
+            if self._processes and data_parallel.lost_peer(error):
+                raise data_parallel.lost_process_error(error, self.config) from None
+            if isinstance(error, ValueError) and self.config.distribute == "multiworker" \
+                    and not self.setup.multi_worker_workaround:
+                raise distribute.unsupported_error(error) from None
             if not files.disk_full(error):
                 raise
             if isinstance(error, DiskFullError):
@@ -181,6 +189,43 @@ class Trainer:
                            f"{self.folder.path} is marked failed. Lower --learning-rate and run "
                            "again.")
         return history
+
+    def _agreed_start(self, checkpoint, epochs, initial_epoch, phase) -> int:
+        """The epoch every process of a multi-process run resumes from: a kill can leave them
+        an epoch apart (each writes its own checkpoints, 2 deep), and all take the older."""
+        from zoo.training.callbacks import trim_history
+        from zoo.training.checkpoint import CheckpointError
+        epoch = checkpoint.restored.epoch if checkpoint.restored else 0
+        agreed = data_parallel.agreed_epoch(epoch)
+        if agreed != epoch:
+            try:
+                checkpoint.rewind(agreed)
+            except CheckpointError as error:
+                raise RunError(
+                    f"The processes of this run would resume {phase} from different epochs "
+                    f"({agreed} and {epoch}) and this one has no checkpoint of epoch {agreed} "
+                    f"({error}). Delete the backup/ folder in every process's run folder and "
+                    "run the same commands again: training starts over.") from None
+            trim_history(self.folder.out / "history.csv", self.folder.path / "backup")
+            print(f"Resuming from epoch {agreed}, where every process of the run has a "
+                  "checkpoint.")
+        return checkpoint.resume_epoch(epochs, initial_epoch)
+
+    def fed(self, splits):
+        """The splits as model.fit takes them: under distribute="data", batches of one size
+        (zoo.data.even_batches); else as they are."""
+        if self.config.distribute != "data" or splits is None:
+            return splits
+        if id(splits) not in self._fed:
+            from zoo.data.even_batches import for_devices
+            self._fed[id(splits)] = (splits, for_devices(
+                splits, self.config.batch_size, self.setup.strategy.num_replicas_in_sync))
+        return self._fed[id(splits)][1]
+
+    @property
+    def _processes(self) -> bool:
+        """A multi-process data-parallel run (its processes must resume from one epoch)."""
+        return self.config.distribute == "data" and bool(data_parallel.multi_process(self.config))
 
     def _damaged(self, error) -> RunError:
         from zoo.training.run_state import RESTART
@@ -215,6 +260,8 @@ class Trainer:
         """Test metrics once, the final model, metrics.json, plots; then the run is finished."""
         from zoo.training.outputs import finish_run
         splits = splits or self.splits
+        if self.config.distribute == "data" and data_parallel.active():
+            model = data_parallel.undistributed(model, self.compile)
         return finish_run(self, model, splits, dataset=_dataset_name(splits, None),
                           best_epoch=self._best_epoch(self.folder.epochs_done), plots=plots)
 
