@@ -140,8 +140,24 @@ def write_arrays(path: Path, subset: int | None, datasets=("fashion_mnist", "cif
     return {k: list(v.shape) for k, v in out.items()}
 
 
+def median_run(rows: list[dict]) -> dict:
+    """One run's figures, each the median over repeated runs (the first run's otherwise)."""
+    import statistics
+    out = dict(rows[0])
+    for key in ("train_examples_per_s", "seconds_per_later_epoch", "seconds_to_target"):
+        values = [r[key] for r in rows if r[key] is not None]
+        out[key] = statistics.median(values) if values else None
+    out["inference_examples_per_s"] = {k: statistics.median(
+        r["inference_examples_per_s"][k] for r in rows) for k in rows[0]["inference_examples_per_s"]}
+    out["repeats"] = len(rows)
+    return out
+
+
 def measure(model, way, precision, args, folder) -> dict:
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", KERAS_BACKEND=args.backend)
+    if args.hide_tensorflow:  # as on a machine without it (no TensorBoard files, no tf.data)
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(HERE / "no_tensorflow"), str(HERE.parent), env.get("PYTHONPATH", "")])
     argv = [sys.executable, "-c", PROBE, model, way, precision, str(args.arrays.resolve()),
             str(args.epochs), str(args.batch_size), str(args.target), str(folder),
             DATASET[model]]
@@ -165,10 +181,15 @@ def main(argv=None) -> dict:
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--precision", default="off,on", help="mixed precision: off, on or both")
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="runs of each way, alternating; each figure is their median")
     parser.add_argument("--target", type=float, default=0.9,
                         help="validation accuracy whose time is reported")
     parser.add_argument("--out", type=Path, help="write the figures there as JSON too")
     parser.add_argument("--backend", default="jax", help="the Keras backend measured [jax]")
+    parser.add_argument("--hide-tensorflow", action="store_true",
+                        help="measure as on a machine without TensorFlow, where it is installed "
+                             "(benchmarks/no_tensorflow on the probes' PYTHONPATH)")
     args = parser.parse_args(argv)
     if args.write_arrays:
         shapes = write_arrays(args.write_arrays, args.subset)
@@ -193,8 +214,13 @@ def measure_all(args, parser) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         for model in args.models.split(","):
             for precision in args.precision.split(","):
-                runs = {way: measure(model, way, precision, args, Path(tmp) / f"{model}-{way}")
-                        for way in ("bare", "zoo")}
+                # The ways alternate, each repeat in fresh processes; per figure, the median.
+                repeats = {"bare": [], "zoo": []}
+                for i in range(args.repeats):
+                    for way in repeats:
+                        repeats[way].append(measure(model, way, precision, args,
+                                                    Path(tmp) / f"{model}-{way}-{i}"))
+                runs = {way: median_run(rows) for way, rows in repeats.items()}
                 later = [runs[w]["seconds_per_later_epoch"] for w in ("zoo", "bare")]
                 ratio = round(later[0] / later[1], 3) if None not in later else None
                 figures[f"{model}, mixed precision {precision}"] = {
@@ -207,7 +233,7 @@ def measure_all(args, parser) -> dict:
                       f"{runs['zoo']['inference_examples_per_s']['batch_128']}; device "
                       f"{runs['zoo']['device']}", flush=True)
     report = {"figures": figures, "epochs": args.epochs, "batch_size": args.batch_size,
-              "target": args.target, "subset": args.from_data,
+              "target": args.target, "subset": args.from_data, "repeats": args.repeats,
               "tensorflow_imported": any(r[w]["tensorflow_imported"] for r in figures.values()
                                          for w in ("zoo", "bare"))}
     if args.out:

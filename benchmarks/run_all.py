@@ -99,9 +99,10 @@ BENCHMARKS = {
                        for k in ("first_step_s", "step_ms", "fit_step_ms")), "", ""),
             (f"{model}: JAX without jax.jit / with it, fit step",
              figures["jax_without_jit_over_with"], "", ""))]),
-    "gpu_figures": (["--from-data", "10000", "--epochs", "3"],
+    "gpu_figures": (["--from-data", "3000", "--epochs", "4", "--repeats", "2",
+                     "--hide-tensorflow"],
                     ["--from-data", "600", "--epochs", "2", "--models", "cnn_fashion",
-                     "--precision", "off", "--target", "0.5"], lambda r: [
+                     "--precision", "off", "--target", "0.5", "--hide-tensorflow"], lambda r: [
         row for name, figures in r["figures"].items() for row in (
             (f"{name}: zoo runner / bare fit, time per epoch (JAX, no TensorFlow; "
              f"{figures['zoo']['device']})", figures["runner_over_bare"], "<= 1.05",

@@ -1,5 +1,6 @@
 """The GPU benchmark runs where TensorFlow is not installed: here with TensorFlow hidden
-(no_tensorflow/sitecustomize.py on PYTHONPATH), under JAX, on a tiny .npz of arrays made here."""
+(benchmarks/no_tensorflow/sitecustomize.py on PYTHONPATH), under JAX, on a tiny .npz of arrays
+made here."""
 import json
 import os
 import subprocess
@@ -11,7 +12,7 @@ import pytest
 
 pytest.importorskip("jax")
 ROOT = Path(__file__).resolve().parents[2]
-HIDE = Path(__file__).resolve().parent / "no_tensorflow"
+HIDE = ROOT / "benchmarks" / "no_tensorflow"
 
 
 def without_tensorflow():

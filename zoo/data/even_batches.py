@@ -20,6 +20,11 @@ def for_devices(splits, batch_size: int, devices: int):
     """`splits` with every training and validation batch `batch_size` long (the test split is
     left as it is: it is evaluated on one device). `batch_size` must divide by `devices`."""
     import tensorflow as tf
+    if not isinstance(splits.train, tf.data.Dataset):
+        raise InvalidArgumentError(
+            f"Data-parallel training takes the zoo's tf.data splits (zoo.data.load); received "
+            f"{type(splits.train).__name__} batches. Train arrays (zoo.data.from_arrays) on one "
+            "device, or load the data with zoo.data.load.")
     if batch_size % devices:
         raise InvalidArgumentError(
             f"batch_size={batch_size} does not divide over {devices} devices: data-parallel "

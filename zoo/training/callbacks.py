@@ -89,9 +89,10 @@ class EpochLine(keras.callbacks.Callback):
 
 class OwnBuffers(keras.callbacks.Callback):
     """Under JAX, after SwapEMAWeights: every model and optimizer variable given a buffer of its
-    own. SwapEMAWeights assigns one variable's array to another (Keras 3.15, at the last epoch's
-    end and in its swaps), and jax.jit then donates that shared buffer to the next step, which
-    deletes it under the other variable: "Array has been deleted" when the model is saved."""
+    own. Keras 3.15 assigns one variable's array to another (SwapEMAWeights at the last epoch's
+    end, the optimizer's finalize_variable_values at the end of fit), and jax.jit then donates
+    that shared buffer to the next step, which deletes it under the other variable: "Array has
+    been deleted" when the model is saved."""
 
     def _copy_all(self):
         if keras.backend.backend() != "jax":
@@ -99,10 +100,7 @@ class OwnBuffers(keras.callbacks.Callback):
         for variable in list(self.model.variables) + list(self.model.optimizer.variables):
             variable.assign(keras.ops.copy(variable.value))
 
-    def on_epoch_begin(self, epoch, logs=None):
-        self._copy_all()
-
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch, logs=None):  # after SwapEMAWeights' finalize
         self._copy_all()
 
     def on_train_end(self, logs=None):

@@ -112,6 +112,29 @@ def undistributed(model, compile_model):
     return copy
 
 
+def agreed_start(checkpoint, folder, epochs: int, initial_epoch: int, phase: str) -> int:
+    """The epoch every process of a multi-process run resumes `phase` from: a kill can leave
+    them an epoch apart (each writes its own checkpoints, kept 2 deep), and all take the older
+    (zoo.training.checkpoint.RunCheckpoint.rewind). A collective."""
+    from zoo.errors import RunError
+    from zoo.training.callbacks import trim_history
+    from zoo.training.checkpoint import CheckpointError
+    epoch = checkpoint.restored.epoch if checkpoint.restored else 0
+    agreed = agreed_epoch(epoch)
+    if agreed != epoch:
+        try:
+            checkpoint.rewind(agreed)
+        except CheckpointError as error:
+            raise RunError(
+                f"The processes of this run would resume {phase} from different epochs "
+                f"({agreed} and {epoch}) and this one has no checkpoint of epoch {agreed} "
+                f"({error}). Delete the backup/ folder in every process's run folder and run "
+                "the same commands again: training starts over.") from None
+        trim_history(folder.out / "history.csv", folder.path / "backup")
+        print(f"Resuming from epoch {agreed}, where every process of the run has a checkpoint.")
+    return checkpoint.resume_epoch(epochs, initial_epoch)
+
+
 def agreed_epoch(epoch: int) -> int:
     """The oldest of the processes' resume epochs (each restores its own checkpoint). A
     collective: every process calls it at the same point."""

@@ -144,7 +144,8 @@ class Trainer:
         checkpoint = next(cb for cb in callbacks if isinstance(cb, RunCheckpoint))
         start = checkpoint.resume_epoch(epochs, initial_epoch)
         if self._processes:
-            start = self._agreed_start(checkpoint, epochs, initial_epoch, phase)
+            start = data_parallel.agreed_start(checkpoint, self.folder, epochs, initial_epoch,
+                                               phase)
         if self.config.distribute == "multiworker":
             epoch = checkpoint.restored.epoch if checkpoint.restored else 0
             if not distribute.resume_epochs_agree(self.setup.strategy, epoch):
@@ -189,27 +190,6 @@ class Trainer:
                            f"{self.folder.path} is marked failed. Lower --learning-rate and run "
                            "again.")
         return history
-
-    def _agreed_start(self, checkpoint, epochs, initial_epoch, phase) -> int:
-        """The epoch every process of a multi-process run resumes from: a kill can leave them
-        an epoch apart (each writes its own checkpoints, 2 deep), and all take the older."""
-        from zoo.training.callbacks import trim_history
-        from zoo.training.checkpoint import CheckpointError
-        epoch = checkpoint.restored.epoch if checkpoint.restored else 0
-        agreed = data_parallel.agreed_epoch(epoch)
-        if agreed != epoch:
-            try:
-                checkpoint.rewind(agreed)
-            except CheckpointError as error:
-                raise RunError(
-                    f"The processes of this run would resume {phase} from different epochs "
-                    f"({agreed} and {epoch}) and this one has no checkpoint of epoch {agreed} "
-                    f"({error}). Delete the backup/ folder in every process's run folder and "
-                    "run the same commands again: training starts over.") from None
-            trim_history(self.folder.out / "history.csv", self.folder.path / "backup")
-            print(f"Resuming from epoch {agreed}, where every process of the run has a "
-                  "checkpoint.")
-        return checkpoint.resume_epoch(epochs, initial_epoch)
 
     def fed(self, splits):
         """The splits as model.fit takes them: under distribute="data", batches of one size
