@@ -10,7 +10,6 @@ from pathlib import Path
 import keras
 
 from zoo import files
-from zoo.training.keras_setup import has_tensorflow
 
 
 class AtomicBestCheckpoint(keras.callbacks.Callback):
@@ -105,6 +104,15 @@ class OwnBuffers(keras.callbacks.Callback):
 
     def on_train_end(self, logs=None):
         self._copy_all()
+
+
+def has_tensorflow() -> bool:
+    """Whether TensorFlow can be imported (a JAX or PyTorch machine may have none)."""
+    try:
+        import tensorflow  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def run_callbacks(folder, *, phase: str, monitor: str, ema: bool, patience: int | None,

@@ -59,15 +59,6 @@ def import_keras():
     return keras
 
 
-def has_tensorflow() -> bool:
-    """Whether TensorFlow can be imported (a JAX or PyTorch machine may have none)."""
-    try:
-        import tensorflow  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def _has_gpu(keras) -> bool:
     if keras.backend.backend() == "jax":
         import jax
