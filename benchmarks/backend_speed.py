@@ -17,10 +17,14 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script, python benchmarks/NAME.py: import from the root
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.probe import run_probe
 
 HERE = Path(__file__).resolve().parent
 # (backend, jit_compile): TensorFlow as the zoo runs it (graphs, no XLA), JAX as the zoo runs it
@@ -60,12 +64,8 @@ PROBE = textwrap.dedent("""
 
 def probe(backend: str, jit: bool, model: str, steps: int) -> dict:
     env = dict(os.environ, KERAS_BACKEND=backend, JAX_PLATFORMS="cpu", TF_CPP_MIN_LOG_LEVEL="3")
-    done = subprocess.run([sys.executable, "-c", PROBE, model, str(steps), str(jit)], env=env,
-                          capture_output=True, text=True, cwd=HERE.parent)
-    lines = [line for line in done.stdout.splitlines() if line.startswith("PROBE ")]
-    if done.returncode or not lines:
-        raise SystemExit(f"{model} under {backend} failed:\n{done.stderr[-2000:]}")
-    return json.loads(lines[-1][len("PROBE "):])
+    return run_probe(PROBE, [model, steps, jit], env=env, marker="PROBE ", cwd=HERE.parent,
+                     what=f"{model} under {backend}")
 
 
 def main(argv=None) -> dict:

@@ -25,11 +25,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import textwrap
 from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script, python benchmarks/NAME.py: import from the root
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.probe import run_probe
 
 HERE = Path(__file__).resolve().parent
 DATASET = {"cnn_fashion": "fashion_mnist", "dense_fashion": "fashion_mnist",
@@ -104,9 +108,8 @@ PROBE = textwrap.dedent("""
     if keras.backend.backend() == "jax":
         stats = __import__("jax").devices()[0].memory_stats() or {}
         memory = stats.get("peak_bytes_in_use")
-    host = None
-    with open("/proc/self/status") as f:
-        host = next((int(l.split()[1]) * 1024 for l in f if l.startswith("VmHWM")), None)
+    from zoo.bench import process_memory_mb
+    host = round(process_memory_mb("VmHWM") * 2**20)
     reached = next((t for t, a in zip(clock.ends, clock.accuracy) if a >= target), None)
     print("FIGURES " + json.dumps({
         "epoch_s": [round(b - a, 3) for a, b in zip([0.0] + clock.ends, clock.ends)],
@@ -158,15 +161,10 @@ def measure(model, way, precision, args, folder) -> dict:
     if args.hide_tensorflow:  # as on a machine without it (no TensorBoard files, no tf.data)
         env["PYTHONPATH"] = os.pathsep.join(
             [str(HERE / "no_tensorflow"), str(HERE.parent), env.get("PYTHONPATH", "")])
-    argv = [sys.executable, "-c", PROBE, model, way, precision, str(args.arrays.resolve()),
-            str(args.epochs), str(args.batch_size), str(args.target), str(folder),
-            DATASET[model]]
-    done = subprocess.run(argv, env=env, capture_output=True, text=True, cwd=HERE.parent)
-    lines = [l for l in done.stdout.splitlines() if l.startswith("FIGURES ")]
-    if done.returncode or not lines:
-        raise SystemExit(f"{model} ({way}, mixed precision {precision}) failed:\n"
-                         f"{done.stderr[-3000:]}")
-    return json.loads(lines[-1][len("FIGURES "):])
+    return run_probe(PROBE, [model, way, precision, args.arrays.resolve(), args.epochs,
+                             args.batch_size, args.target, folder, DATASET[model]],
+                     env=env, marker="FIGURES ", cwd=HERE.parent,
+                     what=f"{model} ({way}, mixed precision {precision})")
 
 
 def main(argv=None) -> dict:

@@ -22,6 +22,7 @@ import threading
 import time
 from concurrent import futures
 
+from zoo import validation
 from zoo.errors import InvalidArgumentError, RunError
 
 POLL_S = 0.5
@@ -36,7 +37,7 @@ def role() -> str:
         if name not in os.environ:
             raise InvalidArgumentError(f"KERASTUNER_ORACLE_IP is set but {name} is not: a "
                                        "distributed search needs the three variables.")
-    _port("KERASTUNER_ORACLE_PORT", os.environ["KERASTUNER_ORACLE_PORT"])
+    validation.port("KERASTUNER_ORACLE_PORT", os.environ["KERASTUNER_ORACLE_PORT"])
     return "chief" if "chief" in os.environ["KERASTUNER_TUNER_ID"] else "worker"
 
 
@@ -44,20 +45,9 @@ def parse_address(text: str | None) -> tuple[str, int]:
     """HOST:PORT for the chief; default: KERASTUNER_ORACLE_IP/PORT, else loopback, a free port."""
     if text is None:
         return (os.environ.get("KERASTUNER_ORACLE_IP", "127.0.0.1"),
-                _port("KERASTUNER_ORACLE_PORT", os.environ.get("KERASTUNER_ORACLE_PORT", "0")))
-    host, sep, port = str(text).rpartition(":")
-    if not sep or not host:
-        raise InvalidArgumentError(f"oracle_address={text!r} is invalid: write HOST:PORT, e.g. "
-                                   "127.0.0.1:8000 (port 0: any free port).")
-    return host, _port("oracle_address", port, text)
-
-
-def _port(name: str, port: str, given=None) -> int:
-    if not str(port).isdigit() or not 0 <= int(port) <= 65535:
-        raise InvalidArgumentError(f"{name}={given or port!r} is invalid: the port must be a whole "
-                                   "number from 0 to 65535, e.g. 127.0.0.1:8000 (0: any free "
-                                   "port).")
-    return int(port)
+                validation.port("KERASTUNER_ORACLE_PORT",
+                                os.environ.get("KERASTUNER_ORACLE_PORT", "0")))
+    return validation.host_port("oracle_address", text)
 
 
 # ---------------------------------------------------------------------------------------------

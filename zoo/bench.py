@@ -33,7 +33,7 @@ def measure(name: str, *, seconds: float = SECONDS) -> dict:
     import numpy as np
 
     import zoo
-    rss_before = _rss_mb()
+    rss_before = process_memory_mb("VmRSS")
     # Speed does not depend on the weights' values: no download of pretrained ones.
     fresh = {"weights": None} if "weights" in zoo.describe(name).arguments else {}
     model = zoo.build(name, compile=False, **fresh)
@@ -55,7 +55,7 @@ def measure(name: str, *, seconds: float = SECONDS) -> dict:
         out[f"batch_{batch}"] = round(batch * calls / (time.perf_counter() - start), 1)
     # VmHWM, the high-water mark of this process's own memory: ru_maxrss also counts the
     # parent's size at fork (a 2 GB test process gave 2 GB for linear_mnist).
-    peak = _status_mb("VmHWM")
+    peak = process_memory_mb("VmHWM")
     out["peak_memory_mb"] = round(max(0.0, peak - rss_before), 1)
     return out
 
@@ -85,14 +85,10 @@ def record(rows: dict, path=speed.SPEED_FILE) -> Path:
     return files.write_json(Path(path), table)
 
 
-def _status_mb(key: str) -> float:
+def process_memory_mb(key: str = "VmHWM") -> float:
+    """This process's memory from /proc/self/status, in MB: VmRSS (resident now) or VmHWM (its
+    high-water mark)."""
     with open("/proc/self/status") as f:
         line = next(line for line in f if line.startswith(key + ":"))
     return int(line.split()[1]) / 1024  # kB
 
-
-def _rss_mb() -> float:
-    with open("/proc/self/statm") as f:
-        pages = int(f.read().split()[1])
-    import os
-    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20

@@ -103,3 +103,21 @@ def known_name(kind: str, value, known: Iterable[str]) -> str:
     hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
     raise UnknownNameError(
         f"Unknown {kind} {value!r}.{hint} Known {kind}s: {', '.join(known)}.")
+
+
+def port(name: str, value, given=None) -> int:
+    """A TCP port, 0 to 65535 (0: any free port where the caller allows it)."""
+    if not str(value).isdigit() or not 0 <= int(value) <= 65535:
+        raise InvalidArgumentError(f"{name}={given or value!r} is invalid: the port must be a "
+                                   "whole number from 0 to 65535, e.g. 127.0.0.1:8000 (0: any "
+                                   "free port).")
+    return int(value)
+
+
+def host_port(name: str, value) -> tuple[str, int]:
+    """HOST:PORT, e.g. 10.0.0.1:1234, as (host, port)."""
+    host, sep, number = str(value).rpartition(":")
+    if not sep or not host:
+        raise InvalidArgumentError(f"{name}={value!r} is invalid: write HOST:PORT, e.g. "
+                                   "127.0.0.1:8000.")
+    return host, port(name, number, value)

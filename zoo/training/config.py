@@ -247,8 +247,4 @@ def _check_processes(config):
         raise InvalidArgumentError(
             f"process_id must be an integer from 0 to num_processes - 1 "
             f"({config.num_processes - 1}), got {config.process_id!r}.")
-    host, _, port = str(config.coordinator).rpartition(":")
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise InvalidArgumentError(
-            f"coordinator must be HOST:PORT (process 0's address, e.g. 10.0.0.1:1234), got "
-            f"{config.coordinator!r}.")
+    validation.host_port("coordinator", config.coordinator)  # process 0's address
