@@ -24,7 +24,17 @@ class AtomicBestCheckpoint(keras.callbacks.Callback):
         self.path, self.monitor, self.mode = Path(path), monitor, mode
         self.record = self.path.with_suffix(".json")
         saved = files.read_json(self.record, {}) or {}
-        self.best = saved.get("value", math.inf if mode == "min" else -math.inf)
+        self.best = saved.get("value", self.initial)
+
+    @property
+    def initial(self) -> float:
+        return math.inf if self.mode == "min" else -math.inf
+
+    def forget(self):
+        """Start from no best (the next finite value is saved): for the processes of one run,
+        which must take the same decision (Keras' save is a collective under a multi-process
+        distribution) and so may not read the best.json that only the chief keeps."""
+        self.best = self.initial
 
     def on_epoch_end(self, epoch, logs=None):
         value = (logs or {}).get(self.monitor)

@@ -132,6 +132,11 @@ def agreed_start(checkpoint, folder, epochs: int, initial_epoch: int, phase: str
                 "the same commands again: training starts over.") from None
         trim_history(folder.out / "history.csv", folder.path / "backup")
         print(f"Resuming from epoch {agreed}, where every process of the run has a checkpoint.")
+    if checkpoint.restored is None and checkpoint.best_checkpoint is not None:
+        # Resumed from a checkpoint, the best value is the checkpoint's (the same in every
+        # process); from none, the chief's best.json may hold a value of epochs trained before a
+        # kill, which the other processes do not have: all start from no best.
+        checkpoint.best_checkpoint.forget()
     return checkpoint.resume_epoch(epochs, initial_epoch)
 
 
