@@ -44,11 +44,12 @@ ONE_THREAD = {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1",
               "OMP_NUM_THREADS": "1"}
 
 
-def command(folder, *, trials, epochs, subset, seed, prune, warmup, startup):
+def command(folder, *, trials, epochs, subset, seed, prune, warmup, startup, margin):
     return [sys.executable, "-m", "tuning.cli", MODEL, "--strategy", "random",
             "--max-trials", str(trials), "--epochs", str(epochs), "--subset", str(subset),
             "--seed", str(seed), "--prune", prune, "--prune-warmup", str(warmup),
-            "--prune-startup", str(startup), "--no-retrain", "--search-dir", str(folder)]
+            "--prune-startup", str(startup), "--prune-margin", str(margin), "--no-retrain",
+            "--search-dir", str(folder)]
 
 
 def run_side_by_side(folder: Path, seed: int, args) -> dict:
@@ -60,7 +61,8 @@ def run_side_by_side(folder: Path, seed: int, args) -> dict:
         path = folder / f"seed{seed}-{tag}"
         log = open(folder / f"seed{seed}-{tag}.log", "w")
         argv = command(path, trials=args.trials, epochs=args.epochs, subset=args.subset,
-                       seed=seed, prune=prune, warmup=args.warmup, startup=args.startup)
+                       seed=seed, prune=prune, warmup=args.warmup, startup=args.startup,
+                       margin=args.margin)
         runs[name] = (path, log, time.perf_counter(),
                       subprocess.Popen(argv, cwd=HERE.parent, env=env, stdout=log,
                                        stderr=subprocess.STDOUT))
@@ -109,12 +111,12 @@ def trial_curves(path: Path) -> dict:
     return curves
 
 
-def replay(unpruned: Path, pruned_runs: dict, epochs: int) -> dict:
+def replay(unpruned: Path, pruned_runs: dict, epochs: int, overhead_s: float = 0.0) -> dict:
     """Pruning rules replayed on the unpruned search's own curves, without training: a trial's
     seed comes from its configuration, so a pruned trial's epochs are the unpruned one's. Its
     time is modelled as a fixed cost per trial (estimated from the trials the live pruned
     searches stopped, against the same trials unpruned) plus its epochs at the unpruned trial's
-    pace."""
+    pace. overhead_s: that fixed cost where no live pruned search gives it."""
     from tuning.pruning import Pruner, running_best
     table = json.loads((unpruned / "trials.json").read_text())
     curves = trial_curves(unpruned)
@@ -126,26 +128,34 @@ def replay(unpruned: Path, pruned_runs: dict, epochs: int) -> dict:
             if stopped and seconds.get(row["trial"]):  # seconds = fixed + stopped * per epoch
                 full = seconds[row["trial"]]
                 fixed.append((row["seconds"] - stopped * full / epochs) / (1 - stopped / epochs))
-    overhead = max(0.0, statistics.median(fixed)) if fixed else 0.0
+    overhead = max(0.0, statistics.median(fixed)) if fixed else overhead_s
     out = {"fixed_cost_per_trial_s": round(overhead, 2), "rules": {}}
-    for text in ("median", "percentile:33", "percentile:25"):
-        for warmup in (1, 2, 3):
-            rule = Pruner.parse(text, warmup_epochs=warmup, startup_trials=3)
-            finished, spent, best = [], 0.0, None
-            for row in table:
-                curve = running_best(curves[row["trial"]], "max")
-                per_epoch = max(0.0, seconds[row["trial"]] - overhead) / len(curve)
-                stop = next((e for e in range(1, len(curve)) if rule.prunes(
-                    curve[e - 1], [f[e - 1] for f in finished], epoch=e, direction="max")), None)
-                spent += overhead + (stop or len(curve)) * per_epoch
-                if stop is None:
-                    finished.append(curve)
-                    best = curve[-1] if best is None else max(best, curve[-1])
-            full_best = max(running_best(c, "max")[-1] for c in curves.values())
-            out["rules"][f"{text}, warm-up {warmup}"] = {
-                "time_ratio": round(spent / sum(seconds.values()), 3),
-                "points_lost": round(100 * (full_best - best), 2)}
+    for text, warmup, margin in REPLAYED:
+        rule = Pruner.parse(text, warmup_epochs=warmup, startup_trials=3, margin=margin)
+        finished, spent, best = [], 0.0, None
+        for row in table:
+            curve = running_best(curves[row["trial"]], "max")
+            per_epoch = max(0.0, seconds[row["trial"]] - overhead) / len(curve)
+            stop = next((e for e in range(1, len(curve)) if rule.prunes(
+                curve[e - 1], [f[e - 1] for f in finished], epoch=e, direction="max")), None)
+            spent += overhead + (stop or len(curve)) * per_epoch
+            if stop is None:
+                finished.append(curve)
+                best = curve[-1] if best is None else max(best, curve[-1])
+        full_best = max(running_best(c, "max")[-1] for c in curves.values())
+        out["rules"][rule_name(text, warmup, margin)] = {
+            "time_ratio": round(spent / sum(seconds.values()), 3),
+            "points_lost": round(100 * (full_best - best), 2)}
     return out
+
+
+# The rules replayed on every unpruned search: (rule, warm-up epochs, margin).
+REPLAYED = [(text, warmup, margin) for text in ("median", "percentile:33", "percentile:25")
+            for warmup in (1, 2, 3) for margin in (0.0, 0.005, 0.01)]
+
+
+def rule_name(text: str, warmup: int, margin: float) -> str:
+    return f"{text}, warm-up {warmup}, margin {margin:g}"
 
 
 def rules(args) -> list:
@@ -182,6 +192,7 @@ def main(argv=None) -> dict:
                         help="pruning rules, each measured against the same unpruned search")
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--startup", type=int, default=3)
+    parser.add_argument("--margin", type=float, default=0.0)
     parser.add_argument("--tolerance", type=float, default=0.003)
     parser.add_argument("--output-dir", default="runs/bench_pruning",
                         help="search folders, logs, the plot and the report (pruning.json)")
@@ -232,7 +243,8 @@ def main(argv=None) -> dict:
               "(goal: <= 0.5 and <= 0.3)", flush=True)
     report = {
         "model": MODEL, "trials": args.trials, "epochs": args.epochs, "subset": args.subset,
-        "warmup_epochs": args.warmup, "startup_trials": args.startup, "per_seed": rows,
+        "warmup_epochs": args.warmup, "startup_trials": args.startup, "margin": args.margin,
+        "per_seed": rows,
         "rules": by_rule, "plot": str(plot(results, folder / "pruning.png")),
         "replayed": replayed,
         "curves": {str(k): {n: v["curve"] for n, v in runs.items()}

@@ -54,6 +54,8 @@ def add_arguments(p):
            "best among them, in benchmarks/pruning.py [2]")
     a("--prune-startup", type=int, default=3, metavar="TRIALS",
       help="unpruned trials that finish before any is pruned [3]")
+    a("--prune-margin", type=float, default=0.0, metavar="DELTA",
+      help="prune only trials behind by more than DELTA (objective units, e.g. 0.005) [0]")
     a("--time-budget", metavar="TIME",
       help="wall time of the whole search, e.g. 3600, 90m, 2h; run again with more to extend")
     a("--dataset", help="dataset name (default: the model's)")
@@ -87,7 +89,7 @@ def options(args) -> dict:
             "validation_fraction": args.validation_fraction, "seed": args.seed,
             "keep_checkpoints": args.keep_checkpoints, "output_dir": args.output_dir,
             "prune": args.prune, "prune_warmup_epochs": args.prune_warmup,
-            "prune_startup_trials": args.prune_startup,
+            "prune_startup_trials": args.prune_startup, "prune_margin": args.prune_margin,
             "time_budget_s": parse_duration("--time-budget", args.time_budget),
             "retrain": args.retrain, "verbose": not args.quiet}
 

@@ -41,6 +41,7 @@ class Plan:
     prune: str = "none"               # tuning.pruning: "median", "percentile:P" or "none"
     prune_warmup_epochs: int = 2
     prune_startup_trials: int = 3
+    prune_margin: float = 0.0         # how far behind the share a pruned trial is
     time_budget_s: float | None = None
     cost: str | None = None           # tuning.costs: a second target weighed against the score
 
@@ -55,7 +56,8 @@ class Plan:
     def pruner(self):
         from tuning.pruning import Pruner
         return Pruner.parse(self.prune, warmup_epochs=self.prune_warmup_epochs,
-                            startup_trials=self.prune_startup_trials)
+                            startup_trials=self.prune_startup_trials,
+                            margin=self.prune_margin)
 
     def load_options(self) -> dict:
         return {"data_dir": self.data_dir, "subset": self.subset, "seed": self.seed,
@@ -75,6 +77,7 @@ class Plan:
         if data.get("prune") == "none":  # the pruning options do nothing then
             data.pop("prune_warmup_epochs", None)
             data.pop("prune_startup_trials", None)
+            data.pop("prune_margin", None)
         for name, default in _NEW_FIELDS.items():  # searches saved before these existed
             if data.get(name) == default:
                 del data[name]
@@ -118,7 +121,7 @@ class Plan:
 LOCK_FILE = ".lock"
 # Fields added after searches were saved: at their defaults they leave the fingerprint as it was.
 _NEW_FIELDS = {"prune": "none", "prune_warmup_epochs": 1, "prune_startup_trials": 3,
-               "cost": None}
+               "cost": None, "prune_margin": 0.0}
 
 
 def objective_direction(name: str) -> str:
@@ -138,7 +141,7 @@ def make_plan(model, *, strategy="random", max_trials=None, space=None, tune=Non
               subset=None, data_dir=None, validation_fraction=0.1, build_args=None,
               keep_checkpoints=3, output_dir="runs", search_dir=None,
               strategy_options=None, prune="none", prune_warmup_epochs=2,
-              prune_startup_trials=3, time_budget_s=None) -> Plan:
+              prune_startup_trials=3, prune_margin=0.0, time_budget_s=None) -> Plan:
     """Check every argument and resolve the space; raise ZooError subclasses on bad input."""
     import zoo
     info = zoo.describe(model)
@@ -161,7 +164,7 @@ def make_plan(model, *, strategy="random", max_trials=None, space=None, tune=Non
     objective, cost = split_objective(objective or default_objective(model))
     from tuning.pruning import Pruner
     prune = Pruner.parse(prune, warmup_epochs=prune_warmup_epochs,
-                         startup_trials=prune_startup_trials)
+                         startup_trials=prune_startup_trials, margin=prune_margin)
     if time_budget_s is not None:
         time_budget_s = validation.positive_float("time_budget_s", time_budget_s)
     if not objective.startswith("val_"):
@@ -184,7 +187,8 @@ def make_plan(model, *, strategy="random", max_trials=None, space=None, tune=Non
                 seed=seed, keep_checkpoints=keep_checkpoints, build_args=build_args,
                 strategy_options=dict(strategy_options or {}), prune=_prune_text(prune),
                 prune_warmup_epochs=prune.warmup_epochs,
-                prune_startup_trials=prune.startup_trials, time_budget_s=time_budget_s,
+                prune_startup_trials=prune.startup_trials, prune_margin=prune.margin,
+                time_budget_s=time_budget_s,
                 cost=cost)
     plan.search_dir = str(search_dir or Path(output_dir) / "tune" / model /
                           f"{strategy}-{plan.fingerprint()}")

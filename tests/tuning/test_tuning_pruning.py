@@ -36,6 +36,18 @@ def test_a_percentile_keeps_that_share_of_the_trials():
     assert not Pruner.parse("none").prunes(0.0, others, epoch=5, direction="max")
 
 
+def test_a_margin_spares_trials_within_it_of_the_share():
+    others = [0.80, 0.70, 0.90]  # median 0.80
+    rule = Pruner.parse("median", startup_trials=3, margin=0.01)
+    assert not rule.prunes(0.795, others, epoch=1, direction="max")  # behind by 0.005
+    assert rule.prunes(0.785, others, epoch=1, direction="max")      # behind by 0.015
+    assert not rule.prunes(0.805, [0.8, 0.7, 0.9], epoch=1, direction="min")
+    assert rule.prunes(0.815, [0.8, 0.7, 0.9], epoch=1, direction="min")
+    assert "by more than 0.01" in rule.describe()
+    with pytest.raises(InvalidArgumentError, match="prune_margin=-0.1 is invalid"):
+        Pruner.parse("median", margin=-0.1)
+
+
 @pytest.mark.parametrize("text", ["mean", "percentile:0", "percentile:100", "percentile:x", ""])
 def test_a_bad_rule_is_refused_with_what_is_expected(text):
     if text == "":
