@@ -128,3 +128,63 @@ def test_the_checkpoint_of_another_model_is_reported(tmp_path):
     with pytest.raises(CheckpointError, match="variables where this model and optimizer have"):
         other.fit(X, Y, epochs=3, initial_epoch=saver.resume_epoch(3), verbose=0,
                   callbacks=[saver.weights_writer, saver])
+
+
+def test_the_best_model_is_written_once_at_the_end_and_its_weights_survive_a_resume(tmp_path):
+    """AtomicBestCheckpoint keeps the best epoch's weights (in memory and in each checkpoint)
+    and writes best.keras when training ends: a run stopped after epoch 2 and resumed writes
+    the same best model as the uninterrupted run."""
+    from zoo.training.callbacks import AtomicBestCheckpoint
+
+    def run(folder, epochs, stop_after=None):
+        net = model()
+        best = AtomicBestCheckpoint(folder / "best.keras", monitor="loss")
+        saver = RunCheckpoint(folder / "backup", best_checkpoint=best)
+        seen = []
+
+        class Watch(keras.callbacks.Callback):
+            def on_epoch_end(self, epoch, logs=None):
+                seen.append((folder / "best.keras").exists())
+                if stop_after == epoch + 1:
+                    raise KeyboardInterrupt  # as a kill would: no on_train_end
+
+        try:
+            net.fit(X, Y, batch_size=8, epochs=epochs, initial_epoch=saver.resume_epoch(epochs),
+                    verbose=0, shuffle=False,
+                    callbacks=[saver.weights_writer, best, saver, Watch()])
+        except KeyboardInterrupt:
+            pass
+        return net, best, seen
+
+    whole, best, seen = run(tmp_path / "whole", 4)
+    assert seen == [False] * 4  # nothing written during training
+    assert best.best_epoch == 4 and best.weights is None  # the loss falls every epoch: written
+    for w, v in zip(whole.get_weights(), keras.models.load_model(
+            tmp_path / "whole" / "best.keras").get_weights()):
+        np.testing.assert_allclose(w, v)
+    _, stopped, _ = run(tmp_path / "killed", 4, stop_after=2)
+    assert stopped.weights is not None and not (tmp_path / "killed" / "best.keras").exists()
+    assert (checkpoint.latest(tmp_path / "killed" / "backup").path / "best_model.npz").is_file()
+    run(tmp_path / "killed", 4)  # restored from the checkpoint: epochs 3 and 4
+    assert json.loads((tmp_path / "killed" / "best.json").read_text())["epoch"] == 4
+    for w, v in zip(keras.models.load_model(tmp_path / "whole" / "best.keras").get_weights(),
+                    keras.models.load_model(tmp_path / "killed" / "best.keras").get_weights()):
+        np.testing.assert_allclose(w, v, atol=1e-6)
+
+
+def test_the_best_model_is_the_best_epochs_not_the_last(tmp_path):
+    from zoo.training.callbacks import AtomicBestCheckpoint
+    net = model()
+    best = AtomicBestCheckpoint(tmp_path / "best.keras", monitor="val_loss")
+    best.set_model(net)
+    best.on_epoch_end(0, {"val_loss": 0.5})
+    kept = [w.copy() for w in net.get_weights()]
+    net.set_weights([w + 1 for w in kept])
+    best.on_epoch_end(1, {"val_loss": 0.7})  # worse: not kept
+    best.on_train_end()
+    saved = keras.models.load_model(tmp_path / "best.keras").get_weights()
+    for w, v, now in zip(kept, saved, net.get_weights()):
+        np.testing.assert_allclose(w, v)
+        np.testing.assert_allclose(now, w + 1)  # the model keeps its final weights
+    assert json.loads((tmp_path / "best.json").read_text()) == {
+        "monitor": "val_loss", "value": 0.5, "epoch": 1}

@@ -90,18 +90,21 @@ def test_two_processes_train_as_two_devices_and_resume_after_a_kill(tmp_path, re
     assert "Another process of this 2-process run stopped" in out and "Traceback" not in out
 
     # The hardest resume, made certain: process 1 as if killed before its first checkpoint, so
-    # that process 0 rewinds to epoch 0, holding a best.json of the epochs it trained (seen in
-    # CI: its best model then was not saved where process 1's was, and Keras' save is a
-    # collective under the distribution, so both failed; now every process starts from no best).
+    # that process 0 rewinds to epoch 0; and process 0 holding a best.json that no epoch beats,
+    # as an earlier phase or version leaves (seen in CI: process 0 then took no best model where
+    # process 1 did, and Keras' save and set_weights are collectives under the distribution, so
+    # both failed; now every process starts from no best when none restores a checkpoint).
     for checkpoint in (folder / "process1" / "backup" / "train").glob("epoch-*"):
         shutil.rmtree(checkpoint)
-    assert (folder / "process0" / "best.json").is_file()
+    (folder / "process0" / "best.json").write_text(
+        json.dumps({"monitor": "val_loss", "value": 0.0, "epoch": 1}))
 
     codes, outs = finished(*processes(folder, free_port()))
     assert codes == [0, 0], outs
     assert "Resuming the unfinished run" in outs[0], outs
     assert "Resuming from epoch 0, where every process of the run has a checkpoint" in outs[0]
     assert epochs_logged(folder / "process0") == list(range(6))  # none lost, none twice
+    assert json.loads((folder / "process0" / "best.json").read_text())["value"] > 0
     # Process 0 writes the outputs; process 1 keeps what it needs to resume.
     assert sorted(p.name for p in (folder / "process1").iterdir()) == [
         ".lock", "backup", "config.json", "status.json"]

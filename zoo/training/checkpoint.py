@@ -14,6 +14,8 @@ rename to `epoch-NNNN`; only then is the previous checkpoint removed. A checkpoi
   fault in h5py's clean-up) when the disk fills during its write, where Python's writes raise
   OSError;
 - early_stopping.npz: EarlyStopping's best weights, when it keeps them;
+- best_model.npz: the best epoch's weights, not yet written to best.keras (written at the end of
+  training, zoo.training.callbacks.AtomicBestCheckpoint);
 - state.json: the epoch count, whether training stopped (early or on a NaN loss), that epoch's
   logs, the EarlyStopping counters and the best value of the best-model checkpoint.
 
@@ -33,6 +35,7 @@ import keras
 
 WEIGHTS = "variables.npz"
 BEST_WEIGHTS = "early_stopping.npz"
+BEST_MODEL_WEIGHTS = "best_model.npz"
 STATE = "state.json"
 PREFIX = "epoch-"
 
@@ -198,8 +201,13 @@ class RunCheckpoint(keras.callbacks.Callback):
             if (checkpoint.path / BEST_WEIGHTS).is_file():
                 with _np_load(checkpoint.path / BEST_WEIGHTS) as arrays:
                     stopper.best_weights = [arrays[f"v{i}"] for i in range(len(arrays.files))]
-        if self.best_checkpoint is not None and state.get("best") is not None:
-            self.best_checkpoint.best = float(state["best"])
+        best = self.best_checkpoint
+        if best is not None and state.get("best") is not None:
+            best.best = float(state["best"])
+            best.best_epoch = state.get("best_epoch")
+            if (checkpoint.path / BEST_MODEL_WEIGHTS).is_file():
+                with _np_load(checkpoint.path / BEST_MODEL_WEIGHTS) as arrays:
+                    best.weights = [arrays[f"v{i}"] for i in range(len(arrays.files))]
 
     def on_epoch_end(self, epoch, logs=None):
         pending = self.pending(epoch + 1)
@@ -216,8 +224,11 @@ class RunCheckpoint(keras.callbacks.Callback):
                 "best_epoch": None if stopper.best_epoch is None else int(stopper.best_epoch)}
             if stopper.best_weights is not None:
                 _savez(pending / BEST_WEIGHTS, stopper.best_weights)
-        if self.best_checkpoint is not None:
-            state["best"] = _number(self.best_checkpoint.best)
+        best = self.best_checkpoint
+        if best is not None:
+            state["best"], state["best_epoch"] = _number(best.best), best.best_epoch
+            if best.weights is not None:
+                _savez(pending / BEST_MODEL_WEIGHTS, best.weights)
         (pending / STATE).write_text(json.dumps(state))
         pending.rename(self.directory / f"{PREFIX}{epoch + 1:04d}")  # the checkpoint is complete
         for path in _complete(self.directory)[:-self.keep]:

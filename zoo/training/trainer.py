@@ -180,8 +180,8 @@ class Trainer:
                 raise
             raise DiskFullError(
                 f"The disk is full: training of {self.config.model} stopped while writing to "
-                f"{self.folder.path}. The last complete checkpoint (backup/) and best.keras "
-                "are intact: free some space and run the same command again to resume.") from None
+                f"{self.folder.path}. The last complete checkpoint (backup/) is intact: free "
+                "some space and run the same command again to resume.") from None
         self._iterated[id(splits.train)] = start + len(history.epoch)
         stopped_on_nan = checkpoint.restored is not None and checkpoint.restored.stopped == "nan"
         if (model.stop_training and _nan_in(history)) or (start == epochs and stopped_on_nan):
