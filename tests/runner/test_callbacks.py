@@ -188,3 +188,22 @@ def test_the_best_model_is_the_best_epochs_not_the_last(tmp_path):
         np.testing.assert_allclose(now, w + 1)  # the model keeps its final weights
     assert json.loads((tmp_path / "best.json").read_text()) == {
         "monitor": "val_loss", "value": 0.5, "epoch": 1}
+
+
+@pytest.mark.parametrize("ema,patience", [(False, None), (True, 3)])
+def test_no_run_callback_waits_for_every_batch(tmp_path, ema, patience):
+    """Under JAX Keras queues the next training step while one computes, unless a callback has a
+    batch hook that is not safe for asynchronous dispatch: then it waits for every step."""
+    from zoo.training.callbacks import run_callbacks
+
+    class Folder:  # what run_callbacks reads of a RunFolder
+        path = out = tmp_path
+
+    base = keras.callbacks.Callback
+    for callback in run_callbacks(Folder(), phase="train", monitor="val_loss", ema=ema,
+                                  patience=patience, epoch_lines=3):
+        if isinstance(callback, keras.callbacks.TensorBoard):
+            continue  # Keras' own (batch summaries), left out without TensorFlow (README)
+        for hook in ("on_batch_end", "on_train_batch_end"):
+            assert getattr(type(callback), hook) is getattr(base, hook) or getattr(
+                callback, "async_safe", False), (type(callback).__name__, hook)

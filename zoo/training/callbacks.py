@@ -68,6 +68,22 @@ class AtomicBestCheckpoint(keras.callbacks.Callback):
         self.weights = None
 
 
+class StopOnNaN(keras.callbacks.Callback):
+    """Stop training after an epoch whose loss is NaN or infinite (the checkpoint then records a
+    stop on NaN, and the run is marked failed).
+
+    keras.callbacks.TerminateOnNaN checks after every batch. On the backends whose callbacks Keras
+    may dispatch asynchronously (JAX, PyTorch), a callback with a batch hook that is not marked
+    safe for that makes Keras run every batch's callbacks in the training loop, waiting for each
+    step's loss, where it otherwise queues the next step while one computes. A diverged run
+    trains at most the rest of one epoch more."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not math.isfinite(loss):
+            self.model.stop_training = True
+
+
 class DiskSpaceGuard(keras.callbacks.Callback):
     """At the end of an epoch, before anything of it is written: stop with the disk-full error
     unless the epoch's writes fit (a checkpoint: the variables, the best model's weights, early
@@ -168,7 +184,7 @@ def run_callbacks(folder, *, phase: str, monitor: str, ema: bool, patience: int 
         *([keras.callbacks.SwapEMAWeights(swap_on_epoch=True), OwnBuffers()] if ema else []),
         *([stopper] if stopper else []),
         best,
-        keras.callbacks.TerminateOnNaN(),
+        StopOnNaN(),
         checkpoint,
         # Keras writes TensorBoard's event files through TensorFlow, whatever the backend.
         *([keras.callbacks.TensorBoard(str(folder.out / "tensorboard"))]
