@@ -55,8 +55,8 @@ def add_arguments(p):
     a("--prune-startup", type=int, default=3, metavar="TRIALS",
       help="unpruned trials that finish before any is pruned [3]")
     a("--prune-margin", type=float, default=0.0, metavar="DELTA",
-      help="prune only trials behind by more than DELTA (objective units); 0.01 of accuracy "
-           "kept the best of every seed in benchmarks/pruning.py [0]")
+      help="prune only trials behind by more than DELTA (objective units; 0.01 of accuracy "
+           "in benchmarks/pruning.py) [0]")
     a("--time-budget", metavar="TIME",
       help="wall time of the whole search, e.g. 3600, 90m, 2h; run again with more to extend")
     a("--dataset", help="dataset name (default: the model's)")
