@@ -132,13 +132,19 @@ def test_the_checkpoint_of_another_model_is_reported(tmp_path):
 
 def test_the_best_model_is_written_once_at_the_end_and_its_weights_survive_a_resume(tmp_path):
     """AtomicBestCheckpoint keeps the best epoch's weights (in memory and in each checkpoint)
-    and writes best.keras when training ends: a run stopped after epoch 2 and resumed writes
-    the same best model as the uninterrupted run."""
+    and writes best.keras when training ends. Here the best epoch is the 2nd: a run stopped
+    after it and resumed must take epoch 2's weights from the checkpoint, and writes the same
+    best model as the uninterrupted run."""
     from zoo.training.callbacks import AtomicBestCheckpoint
+    scores = [0.9, 0.5, 0.7, 0.8]  # a monitored value whose best (lowest) is after epoch 2
+
+    class Score(keras.callbacks.Callback):  # before the checkpoint: the logs it reads
+        def on_epoch_end(self, epoch, logs=None):
+            logs["score"] = scores[epoch]
 
     def run(folder, epochs, stop_after=None):
         net = model()
-        best = AtomicBestCheckpoint(folder / "best.keras", monitor="loss")
+        best = AtomicBestCheckpoint(folder / "best.keras", monitor="score")
         saver = RunCheckpoint(folder / "backup", best_checkpoint=best)
         seen = []
 
@@ -151,24 +157,25 @@ def test_the_best_model_is_written_once_at_the_end_and_its_weights_survive_a_res
         try:
             net.fit(X, Y, batch_size=8, epochs=epochs, initial_epoch=saver.resume_epoch(epochs),
                     verbose=0, shuffle=False,
-                    callbacks=[saver.weights_writer, best, saver, Watch()])
+                    callbacks=[saver.weights_writer, Score(), best, saver, Watch()])
         except KeyboardInterrupt:
             pass
         return net, best, seen
 
+    def best_weights(folder):
+        return keras.models.load_model(folder / "best.keras").get_weights()
+
     whole, best, seen = run(tmp_path / "whole", 4)
     assert seen == [False] * 4  # nothing written during training
-    assert best.best_epoch == 4 and best.weights is None  # the loss falls every epoch: written
-    for w, v in zip(whole.get_weights(), keras.models.load_model(
-            tmp_path / "whole" / "best.keras").get_weights()):
-        np.testing.assert_allclose(w, v)
+    assert best.best_epoch == 2 and best.weights is None  # written at the end
+    assert not all(np.allclose(w, v) for w, v in zip(whole.get_weights(),
+                                                      best_weights(tmp_path / "whole")))
     _, stopped, _ = run(tmp_path / "killed", 4, stop_after=2)
     assert stopped.weights is not None and not (tmp_path / "killed" / "best.keras").exists()
     assert (checkpoint.latest(tmp_path / "killed" / "backup").path / "best_model.npz").is_file()
-    run(tmp_path / "killed", 4)  # restored from the checkpoint: epochs 3 and 4
-    assert json.loads((tmp_path / "killed" / "best.json").read_text())["epoch"] == 4
-    for w, v in zip(keras.models.load_model(tmp_path / "whole" / "best.keras").get_weights(),
-                    keras.models.load_model(tmp_path / "killed" / "best.keras").get_weights()):
+    run(tmp_path / "killed", 4)  # epochs 3 and 4 do not improve: epoch 2's weights, restored
+    assert json.loads((tmp_path / "killed" / "best.json").read_text())["epoch"] == 2
+    for w, v in zip(best_weights(tmp_path / "whole"), best_weights(tmp_path / "killed")):
         np.testing.assert_allclose(w, v, atol=1e-6)
 
 

@@ -199,15 +199,13 @@ class RunCheckpoint(keras.callbacks.Callback):
             stopper.wait, stopper.stopped_epoch = saved["wait"], saved["stopped_epoch"]
             stopper.best, stopper.best_epoch = float(saved["best"]), saved["best_epoch"]
             if (checkpoint.path / BEST_WEIGHTS).is_file():
-                with _np_load(checkpoint.path / BEST_WEIGHTS) as arrays:
-                    stopper.best_weights = [arrays[f"v{i}"] for i in range(len(arrays.files))]
+                stopper.best_weights = _loadz(checkpoint.path / BEST_WEIGHTS)
         best = self.best_checkpoint
         if best is not None and state.get("best") is not None:
             best.best = float(state["best"])
             best.best_epoch = state.get("best_epoch")
             if (checkpoint.path / BEST_MODEL_WEIGHTS).is_file():
-                with _np_load(checkpoint.path / BEST_MODEL_WEIGHTS) as arrays:
-                    best.weights = [arrays[f"v{i}"] for i in range(len(arrays.files))]
+                best.weights = _loadz(checkpoint.path / BEST_MODEL_WEIGHTS)
 
     def on_epoch_end(self, epoch, logs=None):
         pending = self.pending(epoch + 1)
@@ -267,6 +265,12 @@ def _savez(path: Path, arrays) -> None:
     import numpy as np
     with open(path, "wb") as f:
         np.savez(f, **{f"v{i}": a for i, a in enumerate(arrays)})
+
+
+def _loadz(path: Path) -> list:
+    """The arrays _savez wrote, in their order."""
+    with _np_load(path) as arrays:
+        return [arrays[f"v{i}"] for i in range(len(arrays.files))]
 
 
 def _save_variables(model, path: Path) -> None:
