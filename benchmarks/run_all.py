@@ -100,7 +100,7 @@ BENCHMARKS = {
                        for k in ("first_step_s", "step_ms", "fit_step_ms")), "", ""),
             (f"{model}: JAX without jax.jit / with it, fit step",
              figures["jax_without_jit_over_with"], "", ""))]),
-    "gpu_figures": (["--from-data", "3000", "--epochs", "4", "--repeats", "2",
+    "gpu_figures": (["--from-data", "3000", "--epochs", "6", "--repeats", "3",
                      "--hide-tensorflow"],
                     ["--from-data", "600", "--epochs", "2", "--models", "cnn_fashion",
                      "--precision", "off", "--target", "0.5", "--hide-tensorflow"], lambda r: [

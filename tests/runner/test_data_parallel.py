@@ -93,7 +93,7 @@ def test_two_processes_train_as_two_devices_and_resume_after_a_kill(tmp_path, re
     # that process 0 rewinds to epoch 0; and process 0 holding a best.json that no epoch beats,
     # as an earlier phase or version leaves (seen in CI: process 0 then took no best model where
     # process 1 did, and Keras' save and set_weights are collectives under the distribution, so
-    # both failed; now every process starts from no best when none restores a checkpoint).
+    # both failed; now, restoring none, every process starts the first phase from no best).
     for checkpoint in (folder / "process1" / "backup" / "train").glob("epoch-*"):
         shutil.rmtree(checkpoint)
     (folder / "process0" / "best.json").write_text(

@@ -38,12 +38,13 @@ class AtomicBestCheckpoint(keras.callbacks.Callback):
     def initial(self) -> float:
         return math.inf if self.mode == "min" else -math.inf
 
-    def forget(self):
-        """Start from no best (the next finite value is kept): for the processes of one run,
-        which must take the same decisions (Keras' save and set_weights are collectives under a
-        multi-process distribution) and so may not read the best.json that only the chief
-        keeps."""
-        self.best, self.best_epoch, self.weights = self.initial, None, None
+    def start_from(self, value: float | None = None, epoch: int | None = None):
+        """Start from this best value and epoch, already in best.keras (None: from no best, so
+        the next finite value is kept): for the processes of one run, which must take the same
+        decisions (Keras' save and set_weights are collectives under a multi-process
+        distribution) and so may not read the best.json that only the chief keeps."""
+        self.best = self.initial if value is None else float(value)
+        self.best_epoch, self.weights = epoch, None
 
     def on_epoch_end(self, epoch, logs=None):
         value = (logs or {}).get(self.monitor)

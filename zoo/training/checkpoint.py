@@ -104,6 +104,17 @@ def epochs_done(backup_root) -> int:
     return done
 
 
+def best_before(backup_root, epoch: int) -> tuple[float | None, int | None]:
+    """(value, epoch) of the best model as the checkpoint of `epoch` records it, in whichever
+    phase's folder holds one: the earlier phase's last epoch, for a later phase that starts at
+    `epoch`. (None, None) when there is none (the first phase starts at 0)."""
+    for phase in sorted(Path(backup_root).glob("*")) if epoch > 0 else ():
+        found = latest(phase, at_most=epoch) if phase.is_dir() else None
+        if found is not None and found.epoch == epoch and found.state.get("best") is not None:
+            return float(found.state["best"]), found.state.get("best_epoch")
+    return None, None
+
+
 def clean(directory, keep: int = 1) -> None:
     """Remove what a kill left in one phase's folder: unfinished checkpoints (.tmp) and the
     complete ones older than the newest `keep`. Call with the run's lock held."""

@@ -118,7 +118,7 @@ def agreed_start(checkpoint, folder, epochs: int, initial_epoch: int, phase: str
     (zoo.training.checkpoint.RunCheckpoint.rewind). A collective."""
     from zoo.errors import RunError
     from zoo.training.callbacks import trim_history
-    from zoo.training.checkpoint import CheckpointError
+    from zoo.training.checkpoint import CheckpointError, best_before
     epoch = checkpoint.restored.epoch if checkpoint.restored else 0
     agreed = agreed_epoch(epoch)
     if agreed != epoch:
@@ -134,9 +134,10 @@ def agreed_start(checkpoint, folder, epochs: int, initial_epoch: int, phase: str
         print(f"Resuming from epoch {agreed}, where every process of the run has a checkpoint.")
     if checkpoint.restored is None and checkpoint.best_checkpoint is not None:
         # Resumed from a checkpoint, the best value is the checkpoint's (the same in every
-        # process); from none, the chief's best.json may hold a value of epochs trained before a
-        # kill, which the other processes do not have: all start from no best.
-        checkpoint.best_checkpoint.forget()
+        # process). From none, the chief's best.json is not the others' to read: all start from
+        # the best that the previous phase's last checkpoint records (every process has it), or
+        # from no best in the first phase.
+        checkpoint.best_checkpoint.start_from(*best_before(folder.path / "backup", initial_epoch))
     return checkpoint.resume_epoch(epochs, initial_epoch)
 
 
