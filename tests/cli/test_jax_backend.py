@@ -43,6 +43,11 @@ def test_train_writes_a_finished_run_under_jax(run):
     assert config["versions"]["backend"] == "jax"
     metrics = json.loads((run / "metrics.json").read_text())
     assert metrics["epochs"] == 1 and 0.1 < metrics["test"]["accuracy"] <= 1
+    # TensorBoard's epoch summaries, written with Keras' asynchronous batch dispatch on
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    events = EventAccumulator(str(run / "tensorboard" / "validation"))
+    events.Reload()
+    assert {"epoch_loss", "epoch_accuracy"} <= set(events.Tags()["tensors"])
 
 
 def test_evaluate_gives_the_runs_own_test_figure(run):

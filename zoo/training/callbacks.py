@@ -153,6 +153,32 @@ class OwnBuffers(keras.callbacks.Callback):
         self._copy_all()
 
 
+class EpochTensorBoard(keras.callbacks.TensorBoard):
+    """Keras' TensorBoard callback at update_freq="epoch" without its batch hook: for the
+    backends on which Keras dispatches batch callbacks asynchronously (JAX, PyTorch).
+
+    Keras waits for every training step's loss before it queues the next when a callback has a
+    batch hook that is not marked safe. TensorBoard's is not safe there: it reads the step's logs
+    and the model, whose buffers the next step may have donated meanwhile ("Array has been
+    deleted", tried under JAX). At update_freq="epoch" it writes, per batch, only the
+    tf.function graph of the TensorFlow backend's train step, which other backends do not have:
+    on them the hook does nothing, and is left out."""
+
+    on_train_batch_end = keras.callbacks.Callback.on_train_batch_end  # Keras' default: none
+
+    def __init__(self, log_dir):
+        super().__init__(log_dir, update_freq="epoch", profile_batch=0)
+
+
+def tensorboard(log_dir) -> keras.callbacks.TensorBoard:
+    """The run's TensorBoard callback: Keras' own on TensorFlow (where Keras dispatches batch
+    callbacks synchronously anyway, and the train step's graph is written), else without its
+    batch hook (EpochTensorBoard)."""
+    if keras.backend.backend() == "tensorflow":
+        return keras.callbacks.TensorBoard(log_dir)
+    return EpochTensorBoard(log_dir)
+
+
 def has_tensorflow() -> bool:
     """Whether TensorFlow can be imported (a JAX or PyTorch machine may have none)."""
     try:
@@ -188,8 +214,7 @@ def run_callbacks(folder, *, phase: str, monitor: str, ema: bool, patience: int 
         StopOnNaN(),
         checkpoint,
         # Keras writes TensorBoard's event files through TensorFlow, whatever the backend.
-        *([keras.callbacks.TensorBoard(str(folder.out / "tensorboard"))]
-          if has_tensorflow() else []),
+        *([tensorboard(str(folder.out / "tensorboard"))] if has_tensorflow() else []),
         RunProgress(folder),
         *([EpochLine(epoch_lines)] if epoch_lines else []),
         *extra,
