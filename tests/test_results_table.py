@@ -30,6 +30,17 @@ def test_describe_carries_the_table_rows():
             assert info.reference.value == row["value"]
 
 
+def test_info_shows_the_multi_seed_result():
+    import subprocess
+    import sys
+    for name in ("lenet", "vgg16_transfer"):
+        out = subprocess.run([sys.executable, "-m", "zoo.cli", "info", name],
+                             capture_output=True, text=True, check=True).stdout
+        line = next(l for l in out.splitlines() if l.strip().startswith("measured:"))
+        row = ROWS[name]
+        assert (results.text(row) if row["value"] is not None else row["reason"]) in line, line
+
+
 def test_targets_of_the_issue_are_met():
     for name, row in ROWS.items():
         target = row.get("target", "")

@@ -49,9 +49,14 @@ def cmd_info(args):
     ref = record["reference"]
     print(f"{'reference':>14}: {ref['metric']} {ref['value']} ({ref['source']}) {ref['note']}")
     print(f"{'arguments':>14}: " + ", ".join(f"{k}={v!r}" for k, v in record["arguments"].items()))
+    from zoo import results
     for row in record["results"]:
-        print(f"{'measured':>14}: {row['metric']} {row['value']} after {row['epochs']} epochs, "
-              f"{row['wall_time_s']:.0f} s on {row.get('machine', '?')}")
+        if row.get("value") is None:
+            print(f"{'measured':>14}: not measured: {row.get('reason', '')}")
+            continue
+        print(f"{'measured':>14}: test {row['metric']} {results.text(row)}, {row['epochs']} "
+              f"epochs, {row['wall_time_s']:.0f} s a run, on {row.get('machine', '?')} "
+              "(zoo results)")
 
 
 def cmd_bench(args):
