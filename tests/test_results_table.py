@@ -101,3 +101,14 @@ def test_reproduce_says_whether_the_rerun_lands_in_the_interval(tmp_path):
     assert any(line.split()[:1] == ["keras"] for line in done.stdout.splitlines())
     refused = subprocess.run(argv[:4] + ["vgg16_transfer"], capture_output=True, text=True)
     assert refused.returncode == 2 and "no recorded result" in refused.stderr
+
+
+def test_readme_models_table_shows_each_models_reference():
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    rows = {line.split("`")[1]: line for line in readme.splitlines()
+            if line.startswith("| `") and line.count("|") == 9}
+    assert set(rows) == set(zoo.list_models())
+    for name, line in rows.items():
+        ref = zoo.describe(name).reference
+        cell = "-" if ref.value is None else f"{ref.metric} {ref.value} ({ref.source})"
+        assert line.rstrip().endswith(f"| {cell} |"), (line, cell)
