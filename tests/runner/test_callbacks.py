@@ -218,19 +218,13 @@ def test_no_run_callback_waits_for_every_batch(tmp_path, monkeypatch, ema, patie
                 callback, "async_safe", False), (type(callback).__name__, hook)
 
 
-def test_processes_without_a_checkpoint_start_a_later_phase_from_the_earlier_phases_best(
-        tmp_path):
-    """A multi-process run's processes must agree on every best-model decision (Keras' save is
-    a collective there), so one that resumes a phase from no checkpoint may not read the
-    chief's best.json. A later phase starts from the best that the earlier phase's last
-    checkpoint records, which every process has: a worse epoch then does not replace the
-    earlier phase's best.keras; the first phase starts from no best."""
-    pytest.importorskip("jax")  # agreed_start's collective
-    from zoo.training import data_parallel
+def test_a_phase_without_a_checkpoint_starts_from_the_earlier_phases_best(tmp_path):
+    """The best model's record starts from the run's checkpoints, never from best.json, which
+    only a multi-process run's chief writes (every process must take the same save decisions:
+    a Keras save is a collective there). A later phase that restores no checkpoint of its own
+    starts from the best that the earlier phase's last checkpoint records, so a worse epoch does
+    not replace the earlier phase's best.keras; the first phase starts from no best."""
     from zoo.training.callbacks import AtomicBestCheckpoint
-
-    class Folder:  # what agreed_start reads of a RunFolder
-        path = out = tmp_path
 
     class Score(keras.callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):
@@ -241,13 +235,12 @@ def test_processes_without_a_checkpoint_start_a_later_phase_from_the_earlier_pha
     saver = RunCheckpoint(tmp_path / "backup" / "head", best_checkpoint=head)
     net.fit(X, Y, batch_size=8, epochs=2, verbose=0, shuffle=False,
             callbacks=[saver.weights_writer, Score(), head, saver])
-    # The chief's best.json, here with a value that no process but the chief has.
+    # A best.json that this process did not write (the chief's, say): not read.
     (tmp_path / "best.json").write_text(json.dumps({"monitor": "score", "value": 0.1,
                                                     "epoch": 9}))
     for phase, start, expected in (("fine_tune", 2, (0.5, 2)), ("head", 0, (np.inf, None))):
         best = AtomicBestCheckpoint(tmp_path / "best.keras", monitor="score")
-        assert best.best == 0.1  # as the chief reads it
         folder = tmp_path / "backup" / phase if start else tmp_path / "first-run" / phase
         fresh = RunCheckpoint(folder, best_checkpoint=best)  # none to restore
-        assert data_parallel.agreed_start(fresh, Folder, 4, start, phase) == start
+        fresh.carry_best(start)
         assert (best.best, best.best_epoch) == expected

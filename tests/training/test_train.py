@@ -150,12 +150,18 @@ def test_without_a_validation_split_it_trains_on_the_training_loss(ucr_folder, t
 
 
 def test_a_recipe_record_trains_in_phases(image_folder, tmp_path):
-    recipe = zoo.TrainConfig(model="cnn_fashion", epochs=2, phases=(
-        zoo.Phase("first", share=0.5), zoo.Phase("second", share=1.0, learning_rate=1e-4)))
+    # The second phase's learning rate is far too high: its epochs are worse than the first's,
+    # and best.keras must stay the first phase's best (the second starts from it).
+    recipe = zoo.TrainConfig(model="cnn_fashion", epochs=4, phases=(
+        zoo.Phase("first", share=0.5), zoo.Phase("second", share=1.0, learning_rate=0.5)))
     result = zoo.train(recipe, dataset=f"images:{image_folder}", output_dir=str(tmp_path),
                        **QUICK)
-    assert history_epochs(result.run_dir) == [0, 1]
+    assert history_epochs(result.run_dir) == [0, 1, 2, 3]
     assert sorted(p.name for p in (result.run_dir / "backup").iterdir()) == ["first", "second"]
+    with open(result.run_dir / "history.csv") as f:
+        losses = [float(row["val_loss"]) for row in csv.DictReader(f)]
+    best = json.loads((result.run_dir / "best.json").read_text())
+    assert best["epoch"] == 1 + losses.index(min(losses)) <= 2, (losses, best)
 
 
 USER_MODULE = '''

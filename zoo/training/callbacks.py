@@ -17,7 +17,9 @@ class AtomicBestCheckpoint(keras.callbacks.Callback):
 
     keras.callbacks.ModelCheckpoint writes the .keras file in place, so a process killed during
     the write leaves a corrupt best model; this writes a temporary file and renames it. The best
-    value is kept beside it (best.json) so that a resumed run does not overwrite a better model.
+    value and epoch are written beside it (best.json). A resumed run takes its starting best from
+    the run's checkpoints (RunCheckpoint), not from best.json, which only a multi-process run's
+    chief writes: so every process takes the same decisions.
 
     During training an improvement only keeps the weights (`weights`, host copies: a few
     milliseconds); the run's checkpoint saves them with each epoch (RunCheckpoint), so a kill
@@ -29,9 +31,7 @@ class AtomicBestCheckpoint(keras.callbacks.Callback):
         super().__init__()
         self.path, self.monitor, self.mode = Path(path), monitor, mode
         self.record = self.path.with_suffix(".json")
-        saved = files.read_json(self.record, {}) or {}
-        self.best = saved.get("value", self.initial)
-        self.best_epoch = saved.get("epoch")
+        self.best, self.best_epoch = self.initial, None
         self.weights = None  # the best epoch's weights, not yet in best.keras
 
     @property
@@ -40,9 +40,7 @@ class AtomicBestCheckpoint(keras.callbacks.Callback):
 
     def start_from(self, value: float | None = None, epoch: int | None = None):
         """Start from this best value and epoch, already in best.keras (None: from no best, so
-        the next finite value is kept): for the processes of one run, which must take the same
-        decisions (Keras' save and set_weights are collectives under a multi-process
-        distribution) and so may not read the best.json that only the chief keeps."""
+        the next finite value is kept)."""
         self.best = self.initial if value is None else float(value)
         self.best_epoch, self.weights = epoch, None
 

@@ -182,6 +182,15 @@ class RunCheckpoint(keras.callbacks.Callback):
                 _remove(path)
         self.restored = older
 
+    def carry_best(self, initial_epoch: int) -> None:
+        """Where this phase restores no checkpoint of its own: start the best model's record
+        from the best that the previous phase's last checkpoint (of epoch `initial_epoch`)
+        records, or from none in the first phase. Every process of a multi-process run has its
+        own checkpoints, where best.json is the chief's alone, and all must take the same save
+        decisions (a Keras save is a collective there)."""
+        if self.restored is None and self.best_checkpoint is not None:
+            self.best_checkpoint.start_from(*best_before(self.directory.parent, initial_epoch))
+
     def pending(self, epoch: int) -> Path:
         return self.directory / f".{PREFIX}{epoch:04d}.tmp"
 

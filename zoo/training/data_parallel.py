@@ -118,7 +118,7 @@ def agreed_start(checkpoint, folder, epochs: int, initial_epoch: int, phase: str
     (zoo.training.checkpoint.RunCheckpoint.rewind). A collective."""
     from zoo.errors import RunError
     from zoo.training.callbacks import trim_history
-    from zoo.training.checkpoint import CheckpointError, best_before
+    from zoo.training.checkpoint import CheckpointError
     epoch = checkpoint.restored.epoch if checkpoint.restored else 0
     agreed = agreed_epoch(epoch)
     if agreed != epoch:
@@ -132,12 +132,6 @@ def agreed_start(checkpoint, folder, epochs: int, initial_epoch: int, phase: str
                 "the same commands again: training starts over.") from None
         trim_history(folder.out / "history.csv", folder.path / "backup")
         print(f"Resuming from epoch {agreed}, where every process of the run has a checkpoint.")
-    if checkpoint.restored is None and checkpoint.best_checkpoint is not None:
-        # Resumed from a checkpoint, the best value is the checkpoint's (the same in every
-        # process). From none, the chief's best.json is not the others' to read: all start from
-        # the best that the previous phase's last checkpoint records (every process has it), or
-        # from no best in the first phase.
-        checkpoint.best_checkpoint.start_from(*best_before(folder.path / "backup", initial_epoch))
     return checkpoint.resume_epoch(epochs, initial_epoch)
 
 

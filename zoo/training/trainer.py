@@ -146,6 +146,7 @@ class Trainer:
         if self._processes:
             start = data_parallel.agreed_start(checkpoint, self.folder, epochs, initial_epoch,
                                                phase)
+        checkpoint.carry_best(initial_epoch)  # after any rewind to an older checkpoint
         if self.config.distribute == "multiworker":
             epoch = checkpoint.restored.epoch if checkpoint.restored else 0
             if not distribute.resume_epochs_agree(self.setup.strategy, epoch):
