@@ -44,6 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser, recipe: TrainConfig | None = 
     a("--ema", type=_ema, metavar="MOMENTUM|none",
       help="evaluate and keep a moving average of the weights (e.g. 0.99; none: off)"
            + default("ema"))
+    a("--label-smoothing", type=float, metavar="SHARE",
+      help="softmax heads: spread this share of each label over all classes (e.g. 0.2)"
+           + default("label_smoothing"))
     a("--augment", help="augmentation preset: none, light, standard" + default("augment"))
     a("--patience", type=int, help="early-stopping patience in epochs (validation loss)"
                                    + default("patience"))

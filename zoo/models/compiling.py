@@ -15,7 +15,12 @@ from zoo.models import heads
 
 # The optimizers that runs, recipes and searches can name (Keras' own classes).
 OPTIMIZERS = ("adam", "adamw", "nadam", "rmsprop", "sgd")
-LR_SCHEDULES = ("constant", "cosine")
+LR_SCHEDULES = ("constant", "cosine", "warmup_cosine")
+# "warmup_cosine": a linear warm-up from the rate / WARMUP_DIVISOR to the rate over the first
+# WARMUP_SHARE of the steps, then the cosine decay to 0 (the one-cycle shape of fast CIFAR-10
+# training, Smith 2018; Page 2018). Keras' CosineDecay does both (its warmup_target).
+WARMUP_SHARE = 0.2
+WARMUP_DIVISOR = 25.0
 
 
 def make_optimizer(name: str, learning_rate, ema: float | None = None):
@@ -38,7 +43,8 @@ def make_optimizer(name: str, learning_rate, ema: float | None = None):
 
 def learning_rate_schedule(learning_rate: float, schedule: str = "constant",
                            decay_steps: int | None = None):
-    """The learning rate, or a Keras schedule over `decay_steps` optimizer steps ('cosine')."""
+    """The learning rate, or a Keras schedule over `decay_steps` optimizer steps ('cosine';
+    'warmup_cosine': a linear warm-up over WARMUP_SHARE of them first)."""
     validation.choice("lr_schedule", schedule, LR_SCHEDULES)
     if schedule == "constant":
         return learning_rate
@@ -47,22 +53,29 @@ def learning_rate_schedule(learning_rate: float, schedule: str = "constant",
             f"lr_schedule={schedule!r} needs decay_steps (the run's total optimizer steps); "
             f"received {decay_steps!r}.")
     import keras
+    if schedule == "warmup_cosine":
+        warmup = max(1, round(WARMUP_SHARE * int(decay_steps)))
+        return keras.optimizers.schedules.CosineDecay(
+            learning_rate / WARMUP_DIVISOR, decay_steps=max(1, int(decay_steps) - warmup),
+            warmup_target=learning_rate, warmup_steps=warmup)
     return keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=int(decay_steps))
 
 
 def compile_model(model, *, optimizer: str = "adam", learning_rate: float = 1e-3,
                   lr_schedule: str = "constant", decay_steps: int | None = None,
-                  ema: float | None = None, jit_compile: bool | str = "auto", head: str | None = None):
+                  ema: float | None = None, jit_compile: bool | str = "auto", head: str | None = None,
+                  label_smoothing: float = 0.0):
     """Compile `model` in place with the named optimizer and the loss and metrics of its head
     (read from its last layer unless `head` is given); returns the model.
 
     Args:
         optimizer: one of OPTIMIZERS.
         learning_rate: the initial learning rate.
-        lr_schedule: 'constant' or 'cosine' (decayed over `decay_steps` steps).
+        lr_schedule: one of LR_SCHEDULES (decayed over `decay_steps` steps).
         ema: momentum of a moving average of the weights kept by the optimizer, or None.
         jit_compile: Keras' XLA switch.
         head: 'softmax', 'sigmoid', 'multilabel' or 'regression'.
+        label_smoothing: for a softmax head, the share of each label spread over all classes.
 
     Example:
         >>> model = zoo.build("cnn_fashion", compile=False)          # doctest: +SKIP
@@ -75,5 +88,6 @@ def compile_model(model, *, optimizer: str = "adam", learning_rate: float = 1e-3
         # op dispatched one by one from Python: 2.3x slower per epoch for cnn_fashion here.
         jit_compile = True
     model.compile(optimizer=make_optimizer(optimizer, rate, ema=ema), jit_compile=jit_compile,
-                  **heads.compile_arguments(head or heads.head_of(model)))
+                  **heads.compile_arguments(head or heads.head_of(model),
+                                            label_smoothing=label_smoothing))
     return model

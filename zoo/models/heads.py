@@ -50,11 +50,22 @@ def output_head(x, *, head: str, num_classes: int, l2: float = 0.0, name: str = 
                               kernel_regularizer=regularizer(l2), dtype="float32", name=name)(x)
 
 
-def compile_arguments(head: str) -> dict:
-    """Loss and metrics matching a head; labels are integer class ids for 'softmax'."""
+def compile_arguments(head: str, label_smoothing: float = 0.0) -> dict:
+    """Loss and metrics matching a head; labels are integer class ids for 'softmax', whose
+    cross-entropy may smooth them (`label_smoothing`, the share spread over all classes)."""
     import keras
+    label_smoothing = validation.probability("label_smoothing", label_smoothing)
+    if label_smoothing and head != "softmax":
+        raise InvalidArgumentError(
+            f"label_smoothing={label_smoothing} needs a softmax head; this model's head is "
+            f"{head!r}. Leave label_smoothing at 0.")
     if head == "softmax":
-        return {"loss": keras.losses.SparseCategoricalCrossentropy(),
+        if label_smoothing:
+            from zoo.models.custom_layers import SmoothedSparseCrossentropy
+            loss = SmoothedSparseCrossentropy(label_smoothing)
+        else:
+            loss = keras.losses.SparseCategoricalCrossentropy()
+        return {"loss": loss,
                 "metrics": [keras.metrics.SparseCategoricalAccuracy(name="accuracy")]}
     if head == "sigmoid":
         return {"loss": keras.losses.BinaryCrossentropy(),

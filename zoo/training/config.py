@@ -21,6 +21,9 @@ TF_STRATEGIES = ("mirrored", "multiworker")
 # Options that say where and how verbosely a run happens, not what is trained.
 NOT_IN_FINGERPRINT = ("output_dir", "run_dir", "verbose", "data_dir", "new_run", "restart",
                       "coordinator", "num_processes", "process_id")
+# Options added after runs were recorded: left out of the fingerprint at these defaults, so that
+# an unfinished run started before they existed still resumes.
+FINGERPRINT_IF_SET = {"label_smoothing": 0.0}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,6 +57,7 @@ class TrainConfig:
     learning_rate: float = 1e-3
     lr_schedule: str = "constant"
     ema: float | None = None            # momentum of an average of the weights (evaluated, kept)
+    label_smoothing: float = 0.0        # softmax heads: share of each label spread over the classes
     augment: str = "none"
     patience: int | None = None         # early stopping on the validation loss; None: off
     phases: tuple = ()                  # Phase records; () is one phase over all epochs
@@ -101,6 +105,7 @@ class TrainConfig:
         validation.choice("optimizer", self.optimizer, OPTIMIZERS)
         validation.positive_float("learning_rate", self.learning_rate)
         validation.choice("lr_schedule", self.lr_schedule, LR_SCHEDULES)
+        validation.probability("label_smoothing", self.label_smoothing)
         if self.ema in (0, 0.0):
             self.ema = None
         if self.ema is not None:  # a momentum in (0, 1), e.g. 0.99
@@ -127,7 +132,8 @@ class TrainConfig:
 
     def fingerprint(self) -> str:
         """A hash of what is trained: runs with the same fingerprint resume each other."""
-        data = {k: v for k, v in self.as_dict().items() if k not in NOT_IN_FINGERPRINT}
+        data = {k: v for k, v in self.as_dict().items() if k not in NOT_IN_FINGERPRINT
+                and not (k in FINGERPRINT_IF_SET and v == FINGERPRINT_IF_SET[k])}
         return hashlib.sha1(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
     def as_dict(self) -> dict:
@@ -147,6 +153,8 @@ class TrainConfig:
                 + f", {self.epochs} epochs of batch {self.batch_size}")
         if self.ema:
             text += f", weight average {self.ema:g}"
+        if self.label_smoothing:
+            text += f", label smoothing {self.label_smoothing:g}"
         if self.patience:
             text += f", early stopping after {self.patience} epochs without progress"
         if self.augment != "none":

@@ -95,7 +95,7 @@ class Trainer:
             compile_model(model, optimizer=optimizer or c.optimizer,
                           learning_rate=learning_rate or c.learning_rate,
                           lr_schedule=c.lr_schedule, decay_steps=steps, ema=ema,
-                          jit_compile=c.jit_compile)
+                          jit_compile=c.jit_compile, label_smoothing=c.label_smoothing)
         return model
 
     def _announce(self):
