@@ -130,7 +130,7 @@ BENCHMARKS = {
           for arm, figures in r["arms"].items()],
         *[(f"  {arm} (Keras example's settings) for the same wall time: test accuracy",
            f"{figures['test_accuracy_mean']} ± {figures['test_accuracy_std']}", "", "")
-          for arm, figures in r["arms"].items() if arm != "recipe"])]),
+          for arm, figures in r["arms"].items() if arm != "recipe"]]),
 }
 # Benchmarks that write folders of their own: where, when the report does not go to benchmarks/.
 OUTPUT_DIR_OPTION = {"strategy_efficiency": "--output-dir", "pruning": "--output-dir",

@@ -183,7 +183,9 @@ def _common(info) -> dict:
     if "dropout" in args:
         space["dropout"] = Choice((0.0, 0.1, 0.2, 0.3, 0.4, 0.5), default=float(args["dropout"]))
     if "l2" in args:
-        space["l2"] = Choice((0.0, 1e-4, 1e-3), default=float(args["l2"]))
+        # the builder's own default is always one of the values (resnet9's is 2.5e-4)
+        space["l2"] = Choice(tuple(sorted({0.0, 1e-4, 1e-3, float(args["l2"])})),
+                             default=float(args["l2"]))
     if "batchnorm" in args:
         space["batchnorm"] = Boolean(default=args["batchnorm"])
     return space

@@ -60,8 +60,8 @@ def _initializer(name: str):
 
 
 def _conv_pool_bn(x, filters: int, *, pool: bool, l2: float, init: str, name: str):
-    """3x3 conv -> (2x2 max pool) -> BatchNorm -> ReLU: pooling before the normalisation
-    normalises a quarter of the positions for the same result up to the statistics' sample."""
+    """3x3 conv -> (2x2 max pool) -> BatchNorm -> ReLU. Page pools after the ReLU; pooling
+    first (as Jordan's airbench does) runs the normalisation on a quarter of the positions."""
     import keras
     x = keras.layers.Conv2D(filters, 3, padding="same", use_bias=False,
                             kernel_initializer=_initializer(init),

@@ -155,6 +155,8 @@ class TrainConfig:
             text += f", weight average {self.ema:g}"
         if self.label_smoothing:
             text += f", label smoothing {self.label_smoothing:g}"
+        if self.mixed_precision:
+            text += ", mixed precision"
         if self.patience:
             text += f", early stopping after {self.patience} epochs without progress"
         if self.augment != "none":
