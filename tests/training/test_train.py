@@ -114,6 +114,18 @@ def test_the_cosine_schedule_decays_over_the_whole_run(ucr_folder, tmp_path):
     assert rates.rates[-1] < 1e-4  # decayed to about zero at the last step
 
 
+def test_a_mixed_precision_run_leaves_the_global_policy_as_it_found_it(ucr_folder, tmp_path):
+    # The run trains in bfloat16 (on a CPU), and the next model built in this process is float32
+    # again: a leaked policy made later float32 analyses fail with dtype errors.
+    assert keras.mixed_precision.global_policy().name == "float32"
+    result = zoo.train("cnn1d_series", dataset=f"ucr:{ucr_folder}", epochs=1, mixed_precision=True,
+                       output_dir=str(tmp_path), **QUICK)
+    trained = keras.saving.load_model(result.run_dir / "model.keras")
+    assert trained.layers[1].dtype_policy.name.startswith("mixed_")
+    assert keras.mixed_precision.global_policy().name == "float32"
+    assert zoo.build("cnn1d_series").layers[1].compute_dtype == "float32"
+
+
 def test_weight_averaging_is_used_and_capped_on_a_short_run(ucr_folder, tmp_path, capsys):
     result = zoo.train("cnn1d_series", dataset=f"ucr:{ucr_folder}", epochs=2, ema=0.99,
                        output_dir=str(tmp_path), **QUICK)

@@ -19,6 +19,15 @@ class KerasSetup:
     strategy: object
     is_chief: bool = True
     multi_worker_workaround: bool = False  # zoo.distribute's fix of keras-team/keras#20585
+    previous_policy: object = None          # the global precision policy before the run
+
+
+def tear_down(setup: KerasSetup):
+    """Put back what set_up changed for the process, not just the run: the global precision
+    policy (a mixed-precision run must not leave the next model built here in bfloat16)."""
+    if setup.previous_policy is not None:
+        import keras
+        keras.mixed_precision.set_global_policy(setup.previous_policy)
 
 
 def set_up(config) -> KerasSetup:
@@ -33,6 +42,7 @@ def set_up(config) -> KerasSetup:
         setup = KerasSetup(strategy=data_parallel.Replicas() if jax else
                            _strategy(config.distribute))
     keras.utils.set_random_seed(config.seed)
+    setup.previous_policy = keras.mixed_precision.global_policy()
     if config.mixed_precision:
         keras.mixed_precision.set_global_policy("mixed_bfloat16" if not _has_gpu(keras)
                                                 else "mixed_float16")

@@ -42,7 +42,10 @@ def open_run(config: TrainConfig, *, explicit=()):
             from zoo.training.outputs import library_versions
             folder.write_config({**folder.read_config(), "versions": library_versions()})
         folder.write_status("running")
-        yield Trainer(config, folder, setup, explicit=explicit)
+        try:
+            yield Trainer(config, folder, setup, explicit=explicit)
+        finally:
+            keras_setup.tear_down(setup)
 
 
 def _check_record(folder, config: TrainConfig):
