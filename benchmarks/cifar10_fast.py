@@ -25,7 +25,6 @@ import argparse
 import json
 import statistics
 import sys
-import time
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script, python benchmarks/NAME.py: import from the root
@@ -35,6 +34,7 @@ import keras
 
 import zoo
 import zoo.data
+from benchmarks.timing import EpochClock
 from zoo.models.compiling import compile_model
 
 RECIPE = zoo.recipe("resnet9")
@@ -42,30 +42,6 @@ TARGET = 0.90
 GOAL_SECONDS = 1800
 ARMS = ("recipe", "cifar10_cnn", "resnet20")
 BASELINE_BATCH = 32
-
-
-class EpochClock(keras.callbacks.Callback):
-    """Validation accuracy at each epoch's end with the training wall time so far (from the
-    start of training; with `budget_s`, training stops at the first batch past it)."""
-
-    def __init__(self, budget_s=None):
-        super().__init__()
-        self.budget_s = budget_s
-        self.epochs = []        # (seconds, validation accuracy)
-
-    def on_train_begin(self, logs=None):
-        self.start = time.perf_counter()
-
-    def on_train_batch_end(self, batch, logs=None):
-        if self.budget_s is not None and time.perf_counter() - self.start >= self.budget_s:
-            self.model.stop_training = True
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.epochs.append((round(time.perf_counter() - self.start, 1),
-                            round(float(logs["val_accuracy"]), 4)))
-
-    def time_to(self, target):
-        return next((s for s, accuracy in self.epochs if accuracy >= target), None)
 
 
 def cifar10_cnn(num_classes=10):

@@ -1,5 +1,6 @@
-"""Shared pieces of the benchmark scripts: a callback that times training to a test accuracy, and
-a recipe's run timed with it."""
+"""Shared pieces of the benchmark scripts: callbacks that time training to an accuracy (on the test
+split, or on the validation accuracy the fit already computes), and a recipe's run timed with
+the first."""
 import tempfile
 import time
 
@@ -36,6 +37,30 @@ class TimeToAccuracy(keras.callbacks.Callback):
             self.reached_at = (self.training_seconds, epoch + 1)
         if self.reached_at and self.stop:
             self.model.stop_training = True
+
+
+class EpochClock(keras.callbacks.Callback):
+    """Validation accuracy at each epoch's end with the training wall time so far (from the
+    start of training; with `budget_s`, training stops at the first batch past it)."""
+
+    def __init__(self, budget_s=None):
+        super().__init__()
+        self.budget_s = budget_s
+        self.epochs = []        # (seconds, validation accuracy)
+
+    def on_train_begin(self, logs=None):
+        self.start = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.budget_s is not None and time.perf_counter() - self.start >= self.budget_s:
+            self.model.stop_training = True
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epochs.append((round(time.perf_counter() - self.start, 1),
+                            round(float(logs["val_accuracy"]), 4)))
+
+    def time_to(self, target):
+        return next((s for s, accuracy in self.epochs if accuracy >= target), None)
 
 
 def timed_recipe(config, target):
