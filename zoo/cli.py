@@ -8,6 +8,7 @@ import os
 import sys
 
 from zoo.errors import ZooError
+from zoo.models.test_time import MODES as TEST_TIME_MODES
 
 
 def cmd_list(args):
@@ -131,7 +132,8 @@ def cmd_runs(args):
 def cmd_evaluate(args):
     from zoo.evaluation import evaluate_saved
     metrics = evaluate_saved(args.target, dataset=args.dataset, data_dir=args.data_dir,
-                             subset=args.subset, allow_code=args.allow_code)
+                             subset=args.subset, allow_code=args.allow_code,
+                             test_time_augmentation=args.test_time_augmentation)
     print(json.dumps(metrics, indent=2))
 
 
@@ -284,6 +286,9 @@ def build_parser(recipe=None) -> argparse.ArgumentParser:
     p.add_argument("--subset", type=int)
     p.add_argument("--allow-code", action="store_true",
                    help="load a model that carries Python code (only for files you trust)")
+    p.add_argument("--tta", dest="test_time_augmentation", choices=TEST_TIME_MODES,
+                   help="images: average the outputs over mirrored (flip) and shifted "
+                        "(flip_shift) views (default: the run's own setting)")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("results", help="the reference results table")

@@ -13,6 +13,7 @@ import sys
 
 from zoo.errors import InvalidArgumentError, ZooError
 from zoo.models.compiling import LR_SCHEDULES, OPTIMIZERS
+from zoo.models.test_time import MODES as TEST_TIME_MODES
 from zoo.training.config import DISTRIBUTE, TrainConfig
 
 
@@ -48,6 +49,9 @@ def add_arguments(parser: argparse.ArgumentParser, recipe: TrainConfig | None = 
       help="softmax heads: spread this share of each label over all classes (e.g. 0.2)"
            + default("label_smoothing"))
     a("--augment", help="augmentation preset: none, light, standard" + default("augment"))
+    a("--tta", dest="test_time_augmentation", choices=TEST_TIME_MODES,
+      help="images: average the final validation and test outputs over mirrored (flip) and "
+           "shifted (flip_shift) views" + default("test_time_augmentation"))
     a("--patience", type=int, help="early-stopping patience in epochs (validation loss)"
                                    + default("patience"))
     a("--no-adapt", dest="adapt", action="store_false", default=None,

@@ -16,7 +16,12 @@ def _trained_on(config: dict, model) -> str | None:
         return None
 
 
-def evaluate_saved(target, *, dataset=None, data_dir=None, subset=None, allow_code=False) -> dict:
+def evaluate_saved(target, *, dataset=None, data_dir=None, subset=None, allow_code=False,
+                   test_time_augmentation=None) -> dict:
+    """Test metrics of a run folder or `.keras` file on its dataset (or `dataset`).
+
+    test_time_augmentation: average the outputs over fixed views of each image ("flip",
+    "flip_shift": zoo.models.test_time); default: the run's own setting, else none."""
     from zoo.training import saved_run
     from zoo.models import heads
     from zoo.saving import load_model
@@ -33,10 +38,15 @@ def evaluate_saved(target, *, dataset=None, data_dir=None, subset=None, allow_co
     splits = saved_run.load_splits(config, model, data_dir=data_dir, subset=subset)
     head = heads.head_of(model)
     zoo.data.check_fits(splits.info, tuple(model.input_shape[1:]), model.output_shape[-1], head)
-    if not model.compiled:
+    views = test_time_augmentation or config.get("test_time_augmentation") or "none"
+    if views != "none":
+        from zoo.models.test_time import averaged_over_views
+        model = averaged_over_views(model, views)
+        model.compile(**heads.compile_arguments(head, config.get("label_smoothing", 0.0)))
+    elif not model.compiled:
         from zoo.models.compiling import compile_model
         compile_model(model, head=head)
     test = model.evaluate(splits.test, return_dict=True, verbose=0)
     return {"model": str(model_file), "dataset": splits.info.name, "trained_on": trained_on,
-            "test_examples": splits.sizes.get("test"),
+            "test_examples": splits.sizes.get("test"), "test_time_augmentation": views,
             "test": {k: float(v) for k, v in test.items()}}

@@ -240,3 +240,33 @@ def test_a_text_model_takes_the_datasets_vocabulary_and_length(tmp_path):
     assert embedding.input_dim < 40  # the tiny vocabulary, not the builder's 20,000
     config = json.loads((result.run_dir / "config.json").read_text())
     assert any(note.startswith("vocab_size=") for note in config["adapted"])
+
+
+def test_test_time_views_give_the_final_figures_and_only_images_take_them(image_folder,
+                                                                         ucr_folder, tmp_path):
+    from zoo.models.test_time import averaged_over_views
+    result = zoo.train("cnn_fashion", dataset=f"images:{image_folder}", epochs=1,
+                       validation_fraction=0.25, test_time_augmentation="flip",
+                       output_dir=str(tmp_path), **QUICK)
+    metrics = json.loads((result.run_dir / "metrics.json").read_text())
+    assert metrics["test_time_augmentation"] == "flip" and "accuracy" in metrics["validation"]
+    # the test figure is that of the saved (plain) model averaged over the views
+    saved = keras.saving.load_model(result.run_dir / "model.keras")
+    splits = zoo.data.load(f"images:{image_folder}", validation_fraction=0.25)
+    viewed = averaged_over_views(saved, "flip")
+    viewed.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    loss = viewed.evaluate(splits.test, return_dict=True, verbose=0)["loss"]
+    assert metrics["test"]["loss"] == pytest.approx(loss, rel=1e-4)
+    assert "test-time views 'flip'" in result.config.summary()
+    # zoo evaluate takes the run's views, or others when asked
+    from zoo.evaluation import evaluate_saved
+    again = evaluate_saved(result.run_dir)
+    assert again["test_time_augmentation"] == "flip"
+    assert again["test"]["loss"] == pytest.approx(metrics["test"]["loss"], rel=1e-4)
+    plain = evaluate_saved(result.run_dir, test_time_augmentation="none")
+    assert plain["test"]["loss"] != pytest.approx(metrics["test"]["loss"], rel=1e-4)
+    # a series cannot be mirrored: refused before any epoch is trained
+    with pytest.raises(zoo.errors.InvalidArgumentError, match="not \\(height, width, channels\\)"):
+        zoo.train("cnn1d_series", dataset=f"ucr:{ucr_folder}", epochs=1,
+                  test_time_augmentation="flip", output_dir=str(tmp_path / "series"), **QUICK)
+    assert not list((tmp_path / "series").rglob("history.csv"))

@@ -13,6 +13,7 @@ import json
 from zoo import registry, validation
 from zoo.errors import InvalidArgumentError
 from zoo.models.compiling import LR_SCHEDULES, OPTIMIZERS
+from zoo.models.test_time import MODES as TEST_TIME_MODES
 
 # "data": keras.distribution.DataParallel (JAX), over every local device and, with a
 # coordinator, over several processes; "mirrored" and "multiworker": tf.distribute strategies.
@@ -23,7 +24,7 @@ NOT_IN_FINGERPRINT = ("output_dir", "run_dir", "verbose", "data_dir", "new_run",
                       "coordinator", "num_processes", "process_id")
 # Options added after runs were recorded: left out of the fingerprint at these defaults, so that
 # an unfinished run started before they existed still resumes.
-FINGERPRINT_IF_SET = {"label_smoothing": 0.0}
+FINGERPRINT_IF_SET = {"label_smoothing": 0.0, "test_time_augmentation": "none"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,6 +60,9 @@ class TrainConfig:
     ema: float | None = None            # momentum of an average of the weights (evaluated, kept)
     label_smoothing: float = 0.0        # softmax heads: share of each label spread over the classes
     augment: str = "none"
+    # images: the final validation and test figures average the outputs over fixed views
+    # (zoo.models.test_time: "flip", "flip_shift"); training is unchanged
+    test_time_augmentation: str = "none"
     patience: int | None = None         # early stopping on the validation loss; None: off
     phases: tuple = ()                  # Phase records; () is one phase over all epochs
     adapt: bool = True                  # batch size and epoch budget follow the training split
@@ -106,6 +110,8 @@ class TrainConfig:
         validation.positive_float("learning_rate", self.learning_rate)
         validation.choice("lr_schedule", self.lr_schedule, LR_SCHEDULES)
         validation.probability("label_smoothing", self.label_smoothing)
+        validation.choice("test_time_augmentation", self.test_time_augmentation,
+                          TEST_TIME_MODES)
         if self.ema in (0, 0.0):
             self.ema = None
         if self.ema is not None:  # a momentum in (0, 1), e.g. 0.99
@@ -161,6 +167,8 @@ class TrainConfig:
             text += f", early stopping after {self.patience} epochs without progress"
         if self.augment != "none":
             text += f", augmentation {self.augment!r}"
+        if self.test_time_augmentation != "none":
+            text += f", evaluated over test-time views {self.test_time_augmentation!r}"
         if self.phases:
             text += ", phases " + " then ".join(p.name for p in self.phases)
         return text

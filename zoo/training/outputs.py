@@ -28,8 +28,12 @@ def finish_run(trainer, model, splits, *, dataset: str, best_epoch: int, plots: 
     """The end of a run: test metrics once, model.keras, metrics.json, plots, then "finished"."""
     from zoo.reports import curves
     folder, config = trainer.folder, trainer.config
-    test = model.evaluate(splits.test, return_dict=True, verbose=0)
-    test = {k: float(v) for k, v in test.items()}
+    viewed = evaluated_model(trainer, model)
+    test = _evaluate(viewed, splits.test)
+    # with test-time views, the validation figure of the same views (in the run's wall time)
+    validation = (_evaluate(viewed, splits.validation)
+                  if viewed is not model and getattr(splits, "validation", None) is not None
+                  else None)
     files.save_model(model, folder.out / "model.keras")
     epochs_done = folder.epochs_done
     folder.write_status("running")
@@ -38,12 +42,16 @@ def finish_run(trainer, model, splits, *, dataset: str, best_epoch: int, plots: 
                "test_examples": splits.sizes.get("test"), "machine": machine(),
                "adapted": trainer.notes, "run_dir": str(folder.path),
                "model_file": str(folder.path / "model.keras")}
+    if viewed is not model:
+        metrics["test_time_augmentation"] = config.test_time_augmentation
+        if validation is not None:
+            metrics["validation"] = validation
     files.write_json(folder.out / "metrics.json", metrics)
     if getattr(splits, "info", None) is not None:  # what zoo.load_run serves the model behind
         from zoo.data.serving import RECORD_FILE, preprocessing_record
         files.write_json(folder.out / RECORD_FILE, preprocessing_record(splits))
     if plots:
-        write_plots(folder.out, model, splits, trainer.head, config.model,
+        write_plots(folder.out, viewed, splits, trainer.head, config.model,
                     averaged=bool(config.ema))
     folder.write_status("finished")
     weights = f" (weights of epoch {best_epoch})" if best_epoch != epochs_done else ""
@@ -53,6 +61,25 @@ def finish_run(trainer, model, splits, *, dataset: str, best_epoch: int, plots: 
     history = curves.read_history(folder.out) if trainer.setup.is_chief else {}
     return RunResult(run_dir=folder.path, test=test, history=history, metrics=metrics,
                      config=config)
+
+
+def evaluated_model(trainer, model):
+    """The model the final figures are of: `model`, or its outputs averaged over the run's
+    test-time views (zoo.models.test_time), compiled with the run's loss and metrics."""
+    mode = trainer.config.test_time_augmentation
+    if mode == "none":
+        return model
+    from zoo.models import heads
+    from zoo.models.test_time import averaged_over_views
+    with trainer.setup.strategy.scope():
+        viewed = averaged_over_views(model, mode)
+        viewed.compile(**heads.compile_arguments(trainer.head or heads.head_of(model),
+                                                 trainer.config.label_smoothing))
+    return viewed
+
+
+def _evaluate(model, dataset) -> dict:
+    return {k: float(v) for k, v in model.evaluate(dataset, return_dict=True, verbose=0).items()}
 
 
 def write_plots(out, model, splits, head: str, title: str, *, averaged: bool = False):

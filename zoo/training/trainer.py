@@ -79,6 +79,8 @@ class Trainer:
                     raise DataError(str(error) + adapt.resize_hint(
                         splits.info, model.input_shape[1:])) from None
             self.compile(model)
+        from zoo.models.test_time import check_fits  # before training, not after it
+        check_fits(model, self.config.test_time_augmentation)
         return model
 
     def compile(self, model, *, learning_rate=None, optimizer=None, epochs=None):
