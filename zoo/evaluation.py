@@ -40,9 +40,8 @@ def evaluate_saved(target, *, dataset=None, data_dir=None, subset=None, allow_co
     zoo.data.check_fits(splits.info, tuple(model.input_shape[1:]), model.output_shape[-1], head)
     views = test_time_augmentation or config.get("test_time_augmentation") or "none"
     if views != "none":
-        from zoo.models.test_time import averaged_over_views
-        model = averaged_over_views(model, views)
-        model.compile(**heads.compile_arguments(head, config.get("label_smoothing", 0.0)))
+        from zoo.models.test_time import compiled_over_views
+        model = compiled_over_views(model, views, head, config.get("label_smoothing", 0.0))
     elif not model.compiled:
         from zoo.models.compiling import compile_model
         compile_model(model, head=head)

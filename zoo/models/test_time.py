@@ -74,3 +74,12 @@ def averaged_over_views(model, mode: str):
     # float32 sum: under a mixed policy an Add layer would add in bfloat16 or float16
     total = keras.layers.Add(dtype="float32")(outputs)
     return keras.Model(inputs, total, name=f"{model.name}_{mode}")
+
+
+def compiled_over_views(model, mode: str, head: str, label_smoothing: float = 0.0):
+    """`averaged_over_views`, compiled with the loss and metrics of `head` (zoo.models.heads),
+    ready to `evaluate`: what a run's final figures and `zoo evaluate --tta` are read on."""
+    from zoo.models import heads
+    viewed = averaged_over_views(model, mode)
+    viewed.compile(**heads.compile_arguments(head, label_smoothing))
+    return viewed

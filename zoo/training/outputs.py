@@ -70,12 +70,10 @@ def evaluated_model(trainer, model):
     if mode == "none":
         return model
     from zoo.models import heads
-    from zoo.models.test_time import averaged_over_views
+    from zoo.models.test_time import compiled_over_views
     with trainer.setup.strategy.scope():
-        viewed = averaged_over_views(model, mode)
-        viewed.compile(**heads.compile_arguments(trainer.head or heads.head_of(model),
-                                                 trainer.config.label_smoothing))
-    return viewed
+        return compiled_over_views(model, mode, trainer.head or heads.head_of(model),
+                                   trainer.config.label_smoothing)
 
 
 def _evaluate(model, dataset) -> dict:
