@@ -1,12 +1,14 @@
 """Record finished reference runs in the results table (zoo/results.json).
 
-    python benchmarks/record_reference.py runs/cnn_fashion/<time> [RUN ...]
+    python benchmarks/record_reference.py runs/cnn_fashion/<time> [RUN ...] [--add]
 
 The runs of one model (its recipe with several --seed) make one row that replaces the model's:
 the mean test accuracy as its value, the standard deviation, each seed's figures, the mean epochs
 and wall time, and the library versions (`zoo reproduce` compares with them). The targets are
 those of the issue that asked for them; a "goal" is one not held as met: the row says whether its
 mean reaches it (and, for a goal "within N min", whether the mean wall time is within it).
+With --add, the runs join the seeds already recorded for their model instead of replacing them
+(another seed of the same recipe, when the earlier run folders are gone).
 """
 import argparse
 import datetime
@@ -61,6 +63,16 @@ def merged(rows: list[dict]) -> dict:
     return out
 
 
+def recorded_rows(row: dict) -> list[dict]:
+    """A recorded row back as the per-seed rows `merged` takes (for --add)."""
+    if "seeds" not in row:
+        sys.exit(f"{row['model']}'s recorded row has no per-seed figures to add to: record all "
+                 "its runs together, without --add.")
+    base = {k: v for k, v in row.items() if k not in ("seeds", "std")}
+    base["target"] = base["target"].removesuffix(" (met)").removesuffix(" (not met)")
+    return [{**base, **seed} for seed in row["seeds"]]
+
+
 def with_comparison(row: dict, run: Path) -> dict:
     """The transfer recipe's row also carries the from-scratch arm and the gain."""
     comparison = files.read_json(run.parent / "comparison.json")
@@ -75,6 +87,8 @@ def with_comparison(row: dict, run: Path) -> dict:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("runs", nargs="+", type=Path)
+    parser.add_argument("--add", action="store_true",
+                        help="add the runs to the seeds already recorded for their model")
     args = parser.parse_args()
     table = results.load_table()
     rows = {row["model"]: row for row in table["results"]}
@@ -85,6 +99,8 @@ def main():
             row = with_comparison(row, run)
         runs_of.setdefault(row["model"], []).append(row)
     for model, model_rows in runs_of.items():
+        if args.add and model in rows:
+            model_rows = recorded_rows(rows[model]) + model_rows
         rows[model] = merged(model_rows)
         print(json.dumps(rows[model]))
     table["results"] = [rows[name] for name in sorted(rows)]

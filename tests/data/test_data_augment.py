@@ -17,7 +17,7 @@ def layer_names(model):
 
 
 def test_presets_per_domain(ucr_folder):
-    assert zoo.data.augmentation_presets("mnist") == ["none", "light", "standard"]
+    assert zoo.data.augmentation_presets("mnist") == ["none", "light", "cutout", "standard"]
     assert zoo.data.augmentation_presets("forda") == ["none", "light", "standard"]
     assert zoo.data.augmentation_presets("imdb") == ["none"]
     assert zoo.data.augmentation_presets(zoo.data.describe(f"ucr:{ucr_folder}"))[-1] == "standard"
@@ -31,7 +31,7 @@ def test_none_is_empty():
 @pytest.mark.parametrize("name,flips", [("mnist", False), ("fashion_mnist", True),
                                         ("cifar10", True), ("cats_vs_dogs", True)])
 def test_horizontal_flips_only_where_they_keep_the_class(name, flips):
-    for preset in ("light", "standard"):
+    for preset in ("light", "cutout", "standard"):
         names = layer_names(zoo.data.augmentation(preset, name))
         assert ("RandomFlip" in names) == flips
         assert "RandomTranslation" in names
@@ -41,6 +41,29 @@ def test_standard_image_preset_layers():
     names = layer_names(zoo.data.augmentation("standard", "cifar10"))
     assert {"RandomRotation", "RandomZoom", "RandomContrast"} <= set(names)
     assert "RandomContrast" not in layer_names(zoo.data.augmentation("standard", "mnist"))
+
+
+@pytest.mark.parametrize("name,grey", [("cifar10", 0.5), ("mnist", 0.0)])
+def test_cutout_erases_one_square_a_quarter_of_the_side(name, grey):
+    size, channels = (32, 3) if name == "cifar10" else (28, 1)
+    # Constant images: the flip and the shifts (reflected or zero-filled) leave them as they are
+    # away from the borders, so what changes is the erased square.
+    x = np.full((6, size, size, channels), 0.9 if channels == 3 else 1.0, "float32")
+    model = zoo.data.augmentation("cutout", name, seed=3)
+    assert layer_names(model)[-1] == "RandomErasing"
+    erasing = keras_erasing_only(model)
+    y = np.asarray(erasing(x, training=True))
+    side = size // 4
+    for image in y:
+        rows, cols = np.nonzero(np.isclose(image[..., 0], grey))
+        assert len(rows) == side * side, "one square a quarter of the side, in every image"
+        assert rows.max() - rows.min() + 1 == side and cols.max() - cols.min() + 1 == side
+    np.testing.assert_array_equal(erasing(x, training=False), x)
+
+
+def keras_erasing_only(model):
+    import keras
+    return keras.Sequential([model.layers[-1]])
 
 
 def test_series_presets():
