@@ -73,6 +73,16 @@ def recorded_rows(row: dict) -> list[dict]:
     return [{**base, **seed} for seed in row["seeds"]]
 
 
+def added_to(recorded: dict, new_rows: list[dict]) -> list[dict]:
+    """The recorded seeds and the new runs, refused if they ran on other library versions."""
+    for row in new_rows:
+        if row["versions"] != recorded.get("versions", {}):
+            sys.exit(f"{row['model']}: the new run's library versions {row['versions']} are not "
+                     f"the recorded seeds' {recorded.get('versions', {})}: rerun all the seeds "
+                     "and record them together, without --add.")
+    return recorded_rows(recorded) + new_rows
+
+
 def with_comparison(row: dict, run: Path) -> dict:
     """The transfer recipe's row also carries the from-scratch arm and the gain."""
     comparison = files.read_json(run.parent / "comparison.json")
@@ -100,7 +110,7 @@ def main():
         runs_of.setdefault(row["model"], []).append(row)
     for model, model_rows in runs_of.items():
         if args.add and model in rows:
-            model_rows = recorded_rows(rows[model]) + model_rows
+            model_rows = added_to(rows[model], model_rows)
         rows[model] = merged(model_rows)
         print(json.dumps(rows[model]))
     table["results"] = [rows[name] for name in sorted(rows)]

@@ -22,12 +22,19 @@ def test_seeds_make_one_row_with_mean_spread_and_goal_words():
 def test_add_extends_the_recorded_seeds_and_recounts_the_goal():
     recorded = record_reference.merged([run_row(0, 0.89), run_row(1, 0.895)])
     assert recorded["target"].endswith("(not met)")
-    row = record_reference.merged(record_reference.recorded_rows(recorded) + [run_row(2, 0.93)])
+    row = record_reference.merged(record_reference.added_to(recorded, [run_row(2, 0.93)]))
     assert [s["seed"] for s in row["seeds"]] == [0, 1, 2]
     assert row["value"] == pytest.approx(0.905) and row["date"] == "2026-11-22"
     assert row["target"] == "goal >= 0.90 within 30 min (met)"
     with pytest.raises(SystemExit, match="repeat a seed"):
         record_reference.merged(record_reference.recorded_rows(recorded) + [run_row(1, 0.9)])
+
+
+def test_add_refuses_runs_of_other_library_versions():
+    recorded = record_reference.merged([run_row(0, 0.89), run_row(1, 0.895)])
+    newer = {**run_row(2, 0.9), "versions": {"keras": "3.99.0"}}
+    with pytest.raises(SystemExit, match="library versions"):
+        record_reference.added_to(recorded, [newer])
 
 
 def test_add_needs_per_seed_figures():
