@@ -1,7 +1,6 @@
 """Time to accuracy: training wall time until cnn_fashion first reaches 0.91 test accuracy, with
 its recipe (recipes/cnn_fashion.py, run through the full runner: Adam 3e-3 with cosine decay
-over 10 epochs and a moving average of the weights, checkpoints and logs included; the figures
-in benchmarks/RESULTS.md were measured with the previous recipe, Nadam 3e-3) against the same
+over 10 epochs and a moving average of the weights, checkpoints and logs included) against the same
 network with the material's plain settings (a bare model.fit, Adam at Keras' default 1e-3, batch
 128), side by side in one run on the same data. Test accuracy is taken after each epoch, outside
 the training clock.
