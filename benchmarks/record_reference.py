@@ -55,10 +55,7 @@ def merged(rows: list[dict]) -> dict:
     if len(rows) > 1:
         out["std"] = round(statistics.stdev(values), 4)
     if out["target"].startswith("goal >= "):  # "goal >= 0.90 [within 30 min]": on the means
-        words = out["target"].split()
-        met = out["value"] >= float(words[2])
-        if "within" in words:
-            met = met and out["wall_time_s"] <= 60 * float(words[words.index("within") + 1])
+        met = results.goal_met(out["target"], out["value"], out["wall_time_s"])
         out["target"] += " (met)" if met else " (not met)"
     return out
 

@@ -41,6 +41,24 @@ def interval(row: dict) -> tuple[float, float]:
     return mean - half, mean + half
 
 
+def goal_met(target: str, value: float, wall_time_s: float | None = None) -> bool:
+    """Whether a row's "goal >= X [within N min]" target holds on its mean value (and mean wall
+    time); a trailing "(met)" or "(not met)" is ignored.
+
+    Example:
+        >>> goal_met("goal >= 0.90 within 30 min", 0.91, wall_time_s=1900.0)
+        False
+    """
+    words = target.removesuffix(" (met)").removesuffix(" (not met)").split()
+    if words[:2] != ["goal", ">="]:
+        raise ValueError(f"target {target!r} is not a goal: expected 'goal >= X [within N min]'.")
+    met = value >= float(words[2])
+    if "within" in words:
+        met = met and wall_time_s is not None and (
+            wall_time_s <= 60 * float(words[words.index("within") + 1]))
+    return met
+
+
 # Run-to-run spread of test accuracy on 10,000 test examples is about 0.003 (0.3 points).
 SINGLE_SEED_MARGIN = 0.006
 
