@@ -39,11 +39,15 @@ def row_of(run: Path) -> dict:
             "seed": config.get("seed"), "versions": config.get("versions", {})}
 
 
+PER_SEED = ("value", "epochs", "wall_time_s")
+COMPARISON = ("from_scratch_value", "gain")  # the transfer recipe's other arm, per seed too
+
+
 def merged(rows: list[dict]) -> dict:
     """One row for the runs of one model: means, the spread, each seed's figures."""
     import statistics
-    seeds = [{"seed": r["seed"], "value": r["value"], "epochs": r["epochs"],
-              "wall_time_s": r["wall_time_s"]} for r in rows]
+    seeds = [{"seed": r["seed"], **{k: r[k] for k in PER_SEED + COMPARISON if k in r}}
+             for r in rows]
     if len({s["seed"] for s in seeds}) != len(seeds):
         sys.exit(f"the runs of {rows[0]['model']} repeat a seed: pass each seed's run once.")
     first = {k: v for k, v in rows[0].items() if k != "seed"}
@@ -52,6 +56,9 @@ def merged(rows: list[dict]) -> dict:
            "epochs": round(statistics.mean(r["epochs"] for r in rows)),
            "wall_time_s": round(statistics.mean(r["wall_time_s"] for r in rows), 1),
            "date": max(r["date"] for r in rows)}
+    for key in COMPARISON:
+        if key in first:
+            out[key] = round(statistics.mean(r[key] for r in rows), 4)
     if len(rows) > 1:
         out["std"] = round(statistics.stdev(values), 4)
     if out["target"].startswith("goal >= "):  # "goal >= 0.90 [within 30 min]": on the means
@@ -81,10 +88,12 @@ def added_to(recorded: dict, new_rows: list[dict]) -> list[dict]:
 
 
 def with_comparison(row: dict, run: Path) -> dict:
-    """The transfer recipe's row also carries the from-scratch arm and the gain."""
-    comparison = files.read_json(run.parent / "comparison.json")
-    if Path(comparison["transferred"]["run_dir"]).name != run.name:
-        sys.exit(f"{run} is not the transferred arm of {run.parent / 'comparison.json'}.")
+    """The transfer recipe's row also carries the from-scratch arm and the gain, read from the
+    comparison the recipe saves in its transferred run's folder."""
+    comparison = files.read_json(run / "comparison.json", None)
+    if comparison is None:
+        sys.exit(f"{run} has no comparison.json: pass the transferred run of a transfer recipe "
+                 "run (python -m recipes.transfer), not its from-scratch arm.")
     scratch = comparison["from_scratch"]
     return {**row, "from_scratch_value": round(scratch["test"]["accuracy"], 4),
             "gain": round(comparison["accuracy_gain"], 4),

@@ -60,7 +60,9 @@ def compare(transferred, scratch, folder):
     gain = transferred.test["accuracy"] - scratch.test["accuracy"]
     summary = {"transferred": transferred.metrics, "from_scratch": scratch.metrics,
                "accuracy_gain": gain}
-    files.write_json(folder / "comparison.json", summary)
+    files.write_json(folder / "comparison.json", summary)  # the latest comparison
+    # and each seed's own, beside its transferred run, for record_reference.py
+    files.write_json(Path(transferred.run_dir) / "comparison.json", summary)
     histories = {"transferred": transferred.history, "from scratch": scratch.history}
     files.save_figure(curves.plot_learning_curves(histories), folder / "transfer_vs_scratch.png")
     print(f"transferred {transferred.test['accuracy']:.4f} vs from scratch "

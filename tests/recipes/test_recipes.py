@@ -5,6 +5,7 @@ import csv
 import importlib
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -69,5 +70,7 @@ def test_transfer_recipe_compares_transferred_and_scratch(tmp_path):
     assert (tmp_path / "transfer" / "transfer_vs_scratch.png").stat().st_size > 0
     saved = json.loads((tmp_path / "transfer" / "comparison.json").read_text())
     assert saved["accuracy_gain"] == pytest.approx(summary["accuracy_gain"])
+    transferred = Path(summary["transferred"]["run_dir"])
+    assert json.loads((transferred / "comparison.json").read_text()) == saved
     with open(runs[0] / "history.csv") as f:
         assert [r["epoch"] for r in csv.DictReader(f)] == ["0", "1"]  # head, then fine-tuning
