@@ -48,7 +48,10 @@ def cmd_info(args):
         print(f"{'speed':>14}: not measured (zoo bench {args.name})")
     print(f"{'recipe':>14}: {recipe.summary()} ({recipe_source(args.name)})")
     ref = record["reference"]
-    print(f"{'reference':>14}: {ref['metric']} {ref['value']} ({ref['source']}) {ref['note']}")
+    if ref["value"] is None:
+        print(f"{'reference':>14}: none recorded; {ref['note']}".rstrip("; "))
+    else:
+        print(f"{'reference':>14}: {ref['metric']} {ref['value']} ({ref['source']}) {ref['note']}")
     print(f"{'arguments':>14}: " + ", ".join(f"{k}={v!r}" for k, v in record["arguments"].items()))
     from zoo import results
     for row in record["results"]:

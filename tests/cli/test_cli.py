@@ -20,6 +20,13 @@ def test_list_info_and_help_do_not_import_tensorflow():
     assert "cnn_fashion" in done.stdout and "lenet" in done.stdout
 
 
+def test_info_says_when_no_published_reference_is_recorded(capsys):
+    from zoo import cli
+    assert cli.main(["info", "resnet1d"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "reference:" in x)
+    assert "None" not in line and line.split(": ", 1)[1].startswith("none recorded; published")
+
+
 def test_list_with_pattern():
     done = zoo_cli("list", "*_sentiment")
     names = [line.split()[0] for line in done.stdout.splitlines()[1:]]
