@@ -49,9 +49,12 @@ def experiment(config, explicit=()):
     options = {key: getattr(config, key) for key in explicit}
     transferred = zoo.train(config.replace(overrides={**config.overrides, "base": base}),
                             **options)
+    # The same epochs, passed as explicitly set: the runner lengthens a run on a small training
+    # split (zoo.training.adapt), but never one in phases, so without it the from-scratch arm
+    # alone would train 48 epochs against the transferred arm's 10.
     scratch = zoo.train(config.replace(
         phases=(), overrides={**config.overrides, "base": "cnn_cifar10", "trainable_base": True}),
-        **options)
+        **{**options, "epochs": config.epochs})
     return compare(transferred, scratch, Path(config.output_dir) / "transfer")
 
 

@@ -74,3 +74,22 @@ def test_transfer_recipe_compares_transferred_and_scratch(tmp_path):
     assert json.loads((transferred / "comparison.json").read_text()) == saved
     with open(runs[0] / "history.csv") as f:
         assert [r["epoch"] for r in csv.DictReader(f)] == ["0", "1"]  # head, then fine-tuning
+
+
+def test_transfer_arms_get_the_same_epochs_on_a_small_split(monkeypatch, tmp_path):
+    """The runner lengthens an unphased run on a small training split, never a phased one: the
+    from-scratch arm must be held to the transferred arm's epochs (equal epochs is the claim)."""
+    from types import SimpleNamespace
+
+    from zoo.training import adapt
+    transfer = importlib.import_module("recipes.transfer")
+    calls = []
+    monkeypatch.setattr(zoo, "train", lambda config, **options: calls.append(
+        (config.replace(**options), options)) or SimpleNamespace())
+    monkeypatch.setattr(transfer, "compare", lambda *arms: None)
+    transfer.experiment(transfer.RECIPE.replace(output_dir=str(tmp_path),
+                                                overrides={"base": "base.keras"}))
+    assert [bool(config.phases) for config, _ in calls] == [True, False]
+    for config, options in calls:  # the 2,000 training images: 63 steps an epoch
+        changes, _ = adapt.fit_budget(config, 2000, explicit=options)
+        assert changes.get("epochs", config.epochs) == transfer.RECIPE.epochs
