@@ -5,9 +5,10 @@
 
 Each variant is the recipe with some TrainConfig fields changed (fields given here are never
 adapted to the data, so a variant that should keep the recipe's epochs at another batch size
-says epochs=...) ("adam 1e-3: optimizer=adam
-learning_rate=1e-3 lr_schedule=constant ema=none"); without --variant, the variants of
-VARIANTS[model]. Every variant trains through zoo.train once per seed, and only its history.csv
+says epochs=...) ("adam 1e-3: optimizer=adam learning_rate=1e-3 lr_schedule=constant
+ema=none"); without --variant, the variants of VARIANTS[model]. A value is read as JSON where
+it is JSON, so builder arguments go in overrides={"batchnorm":false,"dense_units":0} (no
+spaces). Every variant trains through zoo.train once per seed, and only its history.csv
 is read: the validation accuracy of the weights the run keeps (its last epoch's, or the best
 epoch's under early stopping), and the first epoch whose validation accuracy reaches
 --threshold. The test split is evaluated by each run (zoo.train always does) but never read here:
@@ -39,7 +40,7 @@ VARIANTS = {
 
 
 def parse_variant(text: str) -> tuple[str, dict]:
-    name, _, options = text.rpartition(":")
+    name, _, options = text.partition(": ")  # not the last ":": a JSON value may hold one
     changes = {}
     for item in options.split():
         key, _, value = item.partition("=")
