@@ -46,19 +46,19 @@ def test_add_needs_per_seed_figures():
 
 
 def test_transfer_rows_carry_each_seeds_comparison_and_its_mean(tmp_path):
-    transferred, scratch = tmp_path / "transferred", tmp_path / "scratch"
-    transferred.mkdir(), scratch.mkdir()
-    (transferred / "comparison.json").write_text(json.dumps(
-        {"from_scratch": {"test": {"accuracy": 0.61}, "wall_time_s": 50.0},
-         "accuracy_gain": 0.18}))
     rows = []
     for seed, (value, scratch_value) in enumerate([(0.79, 0.61), (0.81, 0.59)]):
-        row = {**run_row(seed, value), "model": "transfer"}
-        rows.append(record_reference.with_comparison(row, transferred))
-        rows[-1].update(from_scratch_value=scratch_value, gain=round(value - scratch_value, 4))
+        run = tmp_path / f"transferred{seed}"  # the recipe saves each seed's comparison there
+        run.mkdir()
+        (run / "comparison.json").write_text(json.dumps(
+            {"from_scratch": {"test": {"accuracy": scratch_value}, "wall_time_s": 50.0},
+             "accuracy_gain": value - scratch_value}))
+        rows.append(record_reference.with_comparison(
+            {**run_row(seed, value), "model": "transfer"}, run))
     assert rows[0]["wall_time_s"] == 150.0  # both arms' training
     row = record_reference.merged(rows)
     assert row["from_scratch_value"] == 0.6 and row["gain"] == 0.2
     assert [s["gain"] for s in row["seeds"]] == [0.18, 0.22]
+    (tmp_path / "scratch").mkdir()
     with pytest.raises(SystemExit, match="no comparison.json"):
-        record_reference.with_comparison(run_row(0, 0.6), scratch)
+        record_reference.with_comparison(run_row(0, 0.6), tmp_path / "scratch")
