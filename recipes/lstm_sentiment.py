@@ -1,8 +1,13 @@
 """lstm_sentiment on IMDB: Embedding, LSTM, sigmoid, on the first 400 tokens of each review.
 
-The TextVectorization layer is adapted on the training split only (zoo.data). Measured here: 200
-tokens and dropout 0.2 reached 0.841 test accuracy; 400 tokens (most reviews whole) and dropout 0.5
-reach 0.86 in 3 epochs, after which the LSTM overfits."""
+The TextVectorization layer is adapted on the training split only (zoo.data). 400 tokens (most
+reviews whole) and dropout 0.5 were first chosen on test figures; screened again on validation
+accuracy (benchmarks/screen_recipe.py, seed 0, 2026-12-01; the runner's small-split budget allows
+9 epochs, and early stopping kept epochs 2 and 3):
+  200 tokens, dropout 0.2                 0.8728
+  400 tokens, dropout 0.5 (this recipe)   0.8880
+The LSTM overfits after its first few epochs; the reference table (zoo results) gives the
+recipe's test accuracy over 3 seeds."""
 from zoo.commandline import run_recipe
 from zoo.training import TrainConfig
 
