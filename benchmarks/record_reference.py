@@ -65,7 +65,7 @@ def merged(rows: list[dict]) -> dict:
         out["std"] = round(statistics.stdev(values), 4)
     if out["target"].startswith("goal >= "):  # "goal >= 0.90 [within 30 min]": on the means
         met = results.goal_met(out["target"], out["value"], out["wall_time_s"])
-        out["target"] += " (met)" if met else " (not met)"
+        out["target"] += results.GOAL_WORDS[0] if met else results.GOAL_WORDS[1]
     return out
 
 
@@ -75,7 +75,7 @@ def recorded_rows(row: dict) -> list[dict]:
         sys.exit(f"{row['model']}'s recorded row has no per-seed figures to add to: record all "
                  "its runs together, without --add.")
     base = {k: v for k, v in row.items() if k not in ("seeds", "std")}
-    base["target"] = base["target"].removesuffix(" (met)").removesuffix(" (not met)")
+    base["target"] = results.plain_target(base["target"])
     return [{**base, **seed} for seed in row["seeds"]]
 
 

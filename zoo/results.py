@@ -41,6 +41,16 @@ def interval(row: dict) -> tuple[float, float]:
     return mean - half, mean + half
 
 
+GOAL_WORDS = (" (met)", " (not met)")  # what a recorded goal says of its mean
+
+
+def plain_target(target: str) -> str:
+    """A row's target without the words a recorded goal carries ("(met)" / "(not met)")."""
+    for words in GOAL_WORDS:
+        target = target.removesuffix(words)
+    return target
+
+
 def goal_met(target: str, value: float, wall_time_s: float | None = None) -> bool:
     """Whether a row's "goal >= X [within N min]" target holds on its mean value (and mean wall
     time); a trailing "(met)" or "(not met)" is ignored.
@@ -49,7 +59,7 @@ def goal_met(target: str, value: float, wall_time_s: float | None = None) -> boo
         >>> goal_met("goal >= 0.90 within 30 min", 0.91, wall_time_s=1900.0)
         False
     """
-    words = target.removesuffix(" (met)").removesuffix(" (not met)").split()
+    words = plain_target(target).split()
     if words[:2] != ["goal", ">="]:
         raise ValueError(f"target {target!r} is not a goal: expected 'goal >= X [within N min]'.")
     met = value >= float(words[2])

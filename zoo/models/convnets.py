@@ -101,7 +101,7 @@ def cnn_fashion(*, num_classes=10, input_shape=(28, 28, 1), filters=16, dense_un
 @register(family="convnet", task="multiclass", input_shape=(32, 32, 3), num_outputs=10,
           dataset="cifar10", params=551_914, macs=39_068_928,
           description="Small VGG-style convnet: 3 blocks of two 3x3 convs (32, 64, 128), BatchNorm.",
-          reference=Reference("accuracy", None, "none", "measured by its recipe (target >= 0.80)"))
+          reference=Reference("accuracy", None, "none", "measured by its recipe (goal >= 0.80)"))
 def cnn_cifar10(*, num_classes=10, input_shape=(32, 32, 3), filters=(32, 64, 128),
                 convs_per_block=2, dense_units=128, dropout=0.3, batchnorm=True, l2=0.0,
                 head="softmax"):
