@@ -4,6 +4,7 @@ space, with and without pruning, side by side.
     ZOO_DATA_DIR=../shared/data python benchmarks/pruning.py [--trials 24] [--epochs 10]
         [--subset 10000] [--seeds 0,1,2] [--prune median,percentile:25]
         [--output-dir runs/bench_pruning]
+    python benchmarks/pruning.py --tally REPORT.json [REPORT.json ...]
 
 For each seed, the unpruned search and one search per pruning rule run at the same time, as
 `zoo tune` processes of one CPU thread each (so that the load of a shared machine falls on all
@@ -20,6 +21,8 @@ search's best so far came within --tolerance of the unpruned search's final best
 curves against wall time (cumulative trial seconds) of every seed are drawn in one plot.
 Then every seed's unpruned search is replayed under a grid of rules (median and percentiles, warm-up
 of 1 to 3 epochs), without training (see `replay`): which rule would have met the goal.
+With --tally, nothing runs: the replays of the reports given (pruning.json of earlier runs, each
+seed once) are summed up per rule over all their seeds (see `tally`).
 Goal: over the seeds, the pruned best is within 0.3 points of the unpruned best, in at most half
 its time (CPU time of the one-thread process, its wall time on a machine of its own; the wall
 times are reported too).
@@ -154,6 +157,39 @@ REPLAYED = [(text, warmup, margin) for text in ("median", "percentile:33", "perc
             for warmup in (1, 2, 3) for margin in (0.0, 0.005, 0.01)]
 
 
+def tally(reports: list, limit: float = 0.3) -> list:
+    """Each replayed rule over every seed of `reports` (pruning.json contents): the seeds on
+    which it lost more than `limit` points, its mean and worst time ratio, its worst loss.
+    Sorted by those seeds, then by mean time: the first rows are the rules to try live next."""
+    replays = {}
+    for report in reports:
+        for seed, replayed in report.get("replayed", {}).items():
+            if seed in replays:
+                raise SystemExit(f"seed {seed} is in two of the reports: give each seed once.")
+            replays[seed] = replayed["rules"]
+    if not replays:
+        raise SystemExit("the reports hold no replays (pruning.json of a run of this script).")
+    names = set.intersection(*(set(rules) for rules in replays.values()))
+    rows = []
+    for name in names:
+        figures = [rules[name] for rules in replays.values()]
+        times = [f["time_ratio"] for f in figures]
+        lost = [f["points_lost"] for f in figures]
+        rows.append({"rule": name, "seeds": len(figures),
+                     "seeds_over_limit": sum(x > limit + 1e-9 for x in lost),
+                     "mean_time_ratio": round(statistics.mean(times), 3),
+                     "worst_time_ratio": max(times), "worst_points_lost": max(lost)})
+    return sorted(rows, key=lambda r: (r["seeds_over_limit"], r["mean_time_ratio"], r["rule"]))
+
+
+def print_tally(rows: list, limit: float = 0.3):
+    print(f"| rule | seeds losing more than {limit:g} points | time ratio, mean (worst) | "
+          "worst points lost |\n|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['rule']} | {r['seeds_over_limit']} of {r['seeds']} | "
+              f"{r['mean_time_ratio']} ({r['worst_time_ratio']}) | {r['worst_points_lost']} |")
+
+
 def rule_name(text: str, warmup: int, margin: float) -> str:
     return f"{text}, warm-up {warmup}, margin {margin:g}"
 
@@ -196,7 +232,17 @@ def main(argv=None) -> dict:
     parser.add_argument("--tolerance", type=float, default=0.003)
     parser.add_argument("--output-dir", default="runs/bench_pruning",
                         help="search folders, logs, the plot and the report (pruning.json)")
+    parser.add_argument("--tally", nargs="+", metavar="REPORT",
+                        help="run nothing: sum up the replays of these reports per rule")
     args = parser.parse_args(argv)
+    if args.tally:
+        try:
+            reports = [json.loads(Path(path).read_text()) for path in args.tally]
+        except (OSError, ValueError) as error:
+            parser.error(f"--tally: cannot read a report ({error})")
+        rows = tally(reports)
+        print_tally(rows)
+        return {"tally": rows}
     folder = Path(args.output_dir)
     folder.mkdir(parents=True, exist_ok=True)
     results, rows, replayed = {}, [], {}
