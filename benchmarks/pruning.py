@@ -158,8 +158,9 @@ REPLAYED = [(text, warmup, margin) for text in ("median", "percentile:33", "perc
 
 
 def tally(reports: list, limit: float = 0.3) -> list:
-    """Each replayed rule over every seed of `reports` (pruning.json contents): the seeds on
-    which it lost more than `limit` points, its mean and worst time ratio, its worst loss.
+    """Each rule replayed in every one of `reports` (pruning.json contents), over all their
+    seeds: the seeds on which it lost more than `limit` points, its mean and worst time ratio,
+    its worst loss.
     Sorted by those seeds, then by mean time: the first rows are the rules to try live next."""
     replays = {}
     for report in reports:
