@@ -166,10 +166,11 @@ def tally(reports: list, limit: float = 0.3) -> list:
     for report in reports:
         for seed, replayed in report.get("replayed", {}).items():
             if seed in replays:
-                raise SystemExit(f"seed {seed} is in two of the reports: give each seed once.")
+                raise ValueError(f"seed {seed} is in two of the reports: give each seed once.")
             replays[seed] = replayed["rules"]
     if not replays:
-        raise SystemExit("the reports hold no replays (pruning.json of a run of this script).")
+        raise ValueError("the reports hold no replays: expected pruning.json files written by "
+                         "a run of this script.")
     names = set.intersection(*(set(rules) for rules in replays.values()))
     rows = []
     for name in names:
@@ -237,11 +238,16 @@ def main(argv=None) -> dict:
                         help="run nothing: sum up the replays of these reports per rule")
     args = parser.parse_args(argv)
     if args.tally:
+        reports = []
+        for path in args.tally:
+            try:
+                reports.append(json.loads(Path(path).read_text()))
+            except (OSError, ValueError) as error:
+                parser.error(f"--tally: cannot read {path} ({error})")
         try:
-            reports = [json.loads(Path(path).read_text()) for path in args.tally]
-        except (OSError, ValueError) as error:
-            parser.error(f"--tally: cannot read a report ({error})")
-        rows = tally(reports)
+            rows = tally(reports)
+        except ValueError as error:
+            parser.error(f"--tally: {error}")
         print_tally(rows)
         return {"tally": rows}
     folder = Path(args.output_dir)

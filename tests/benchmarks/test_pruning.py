@@ -26,9 +26,14 @@ def test_tally_counts_the_seeds_over_the_limit_and_sorts_by_them_then_time():
     assert fast["mean_time_ratio"] == pytest.approx(0.4)
 
 
-def test_tally_refuses_a_seed_given_twice():
-    with pytest.raises(SystemExit, match="seed 5 is in two of the reports"):
+def test_tally_refuses_a_seed_given_twice(tmp_path, capsys):
+    with pytest.raises(ValueError, match="seed 5 is in two of the reports"):
         pruning.tally([report(s5={"r": (0.5, 0.0)}), report(s5={"r": (0.4, 0.0)})])
+    path = tmp_path / "pruning.json"
+    path.write_text(json.dumps(report(s5={"r": (0.5, 0.0)})))
+    with pytest.raises(SystemExit) as exit_:  # at the command line: exit status 2, and why
+        pruning.main(["--tally", str(path), str(path)])
+    assert exit_.value.code == 2 and "give each seed once" in capsys.readouterr().err
 
 
 def test_tally_from_the_command_line_runs_nothing(tmp_path, capsys):
