@@ -9,7 +9,7 @@ PACKAGES = ("zoo", "tuning", "recipes", "benchmarks")
 # Lowest first: a module may import modules of its own layer or of layers before it.
 LAYERS = [
     ("base", ("zoo.errors", "zoo.validation", "zoo.files", "zoo.registry", "zoo.results",
-              "zoo.speed", "zoo.distribute")),
+              "zoo.speed", "zoo.distribute", "zoo.cpu")),
     ("models and data", ("zoo.models", "zoo.data", "zoo.saving")),
     ("reports", ("zoo.reports",)),
     ("training", ("zoo.training",)),

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import zoo
+from zoo import cpu
 from zoo.errors import DataError, RunError
 
 QUICK = {"verbose": 0}
@@ -114,9 +115,11 @@ def test_the_cosine_schedule_decays_over_the_whole_run(ucr_folder, tmp_path):
     assert rates.rates[-1] < 1e-4  # decayed to about zero at the last step
 
 
-def test_a_mixed_precision_run_leaves_the_global_policy_as_it_found_it(ucr_folder, tmp_path):
-    # The run trains in bfloat16 (on a CPU), and the next model built in this process is float32
-    # again: a leaked policy made later float32 analyses fail with dtype errors.
+def test_a_mixed_precision_run_leaves_the_global_policy_as_it_found_it(ucr_folder, tmp_path,
+                                                                      monkeypatch):
+    # The run trains in bfloat16 (on a CPU that computes in it), and the next model built in this
+    # process is float32 again: a leaked policy made later float32 analyses fail with dtype errors.
+    monkeypatch.setattr(cpu, "native_bfloat16", lambda text=None: True)
     assert keras.mixed_precision.global_policy().name == "float32"
     result = zoo.train("cnn1d_series", dataset=f"ucr:{ucr_folder}", epochs=1, mixed_precision=True,
                        output_dir=str(tmp_path), **QUICK)
@@ -124,6 +127,20 @@ def test_a_mixed_precision_run_leaves_the_global_policy_as_it_found_it(ucr_folde
     assert trained.layers[1].dtype_policy.name.startswith("mixed_")
     assert keras.mixed_precision.global_policy().name == "float32"
     assert zoo.build("cnn1d_series").layers[1].compute_dtype == "float32"
+
+
+def test_mixed_precision_on_a_cpu_that_would_emulate_bfloat16_trains_in_float32_and_says_so(
+        ucr_folder, tmp_path, monkeypatch, capsys):
+    # Emulated bfloat16 trained resnet9 9 times slower than float32 on an AVX2 CPU (zoo.cpu).
+    monkeypatch.setattr(cpu, "native_bfloat16", lambda text=None: False)
+    result = zoo.train("cnn1d_series", dataset=f"ucr:{ucr_folder}", epochs=1, mixed_precision=True,
+                       output_dir=str(tmp_path), **QUICK)
+    trained = keras.saving.load_model(result.run_dir / "model.keras")
+    assert trained.layers[1].dtype_policy.name == "float32"
+    assert "adapted: mixed precision off, trained in float32" in capsys.readouterr().out
+    saved = json.loads((result.run_dir / "config.json").read_text())
+    assert saved["mixed_precision"] is True  # what was asked, so that the run still resumes
+    assert any(note.startswith("mixed precision off") for note in saved["adapted"])
 
 
 def test_weight_averaging_is_used_and_capped_on_a_short_run(ucr_folder, tmp_path, capsys):
@@ -270,3 +287,18 @@ def test_test_time_views_give_the_final_figures_and_only_images_take_them(image_
         zoo.train("cnn1d_series", dataset=f"ucr:{ucr_folder}", epochs=1,
                   test_time_augmentation="flip", output_dir=str(tmp_path / "series"), **QUICK)
     assert not list((tmp_path / "series").rglob("history.csv"))
+
+
+def test_a_whitening_stem_is_set_from_the_training_images_before_training(tmp_path):
+    from tests.training.conftest import write_images
+    folder = write_images(tmp_path / "images", size=32, per_class=16)
+    result = zoo.train("resnet9", dataset=f"images:{folder}", epochs=1, batch_size=8,
+                       augment="none", test_time_augmentation="none", mixed_precision=False,
+                       overrides={"stem": "whitening"}, output_dir=str(tmp_path / "runs"), **QUICK)
+    stem = keras.saving.load_model(result.run_dir / "model.keras").get_layer("prep_whitening")
+    assert stem.is_adapted
+    splits = zoo.data.load(f"images:{folder}", validation_fraction=0.1)
+    images = np.concatenate([x for x, _ in splits.train])
+    out = keras.ops.convert_to_numpy(stem(images))[..., :12].reshape(-1, 12)
+    # white on the training images it was set from, up to the bias it learnt in one epoch
+    np.testing.assert_allclose(np.cov(out, rowvar=False), np.eye(12), atol=0.05)

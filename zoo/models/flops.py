@@ -55,7 +55,7 @@ def layer_macs_of(layer, inputs, output) -> int:
     if kind == "Dense" or kind == "EinsumDense":
         return out * int(layer.kernel.shape[0]) if kind == "Dense" else \
             out * math.prod(layer.kernel.shape) // max(1, int(layer.kernel.shape[-1]))
-    if kind in ("Conv1D", "Conv2D", "Conv3D"):
+    if kind in ("Conv1D", "Conv2D", "Conv3D", "PatchWhitening"):
         per_output = math.prod(layer.kernel.shape[:-1])  # window x input channels / groups
         return out * per_output
     if kind in ("DepthwiseConv1D", "DepthwiseConv2D"):

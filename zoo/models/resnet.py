@@ -52,8 +52,12 @@ def _initializer(name: str):
     layers, which the fast CIFAR-10 recipes' learning rates were tuned with. Under BatchNorm the
     size of the weights sets the effective step (rate / |w|^2): Keras' default Glorot uniform
     starts a conv that doubles its channels 1.4 times larger (twice in squared norm). Any other
-    name is Keras' own initializer."""
+    name is Keras' own initializer. 'dirac': the first min(in, out) filters pass their input
+    channel through, the others are 'fan_in_uniform' (custom_layers.DiracThenFanIn)."""
     import keras
+    if name == "dirac":
+        from zoo.models.custom_layers import DiracThenFanIn
+        return DiracThenFanIn()
     if name == "fan_in_uniform":
         return keras.initializers.VarianceScaling(1 / 3, mode="fan_in", distribution="uniform")
     return keras.initializers.get(name)
@@ -79,7 +83,8 @@ def _residual(x, filters: int, *, l2: float, init: str, name: str):
     return keras.layers.Add(name=f"{name}_add")([x, y])
 
 
-KERNEL_INITIALIZERS = ("fan_in_uniform", "glorot_uniform", "he_uniform", "he_normal")
+KERNEL_INITIALIZERS = ("fan_in_uniform", "dirac", "glorot_uniform", "he_uniform", "he_normal")
+STEMS = ("conv", "whitening")
 
 
 @register(family="resnet", task="multiclass", input_shape=(32, 32, 3), num_outputs=10,
@@ -89,7 +94,8 @@ KERNEL_INITIALIZERS = ("fan_in_uniform", "glorot_uniform", "he_uniform", "he_nor
                       "last, global max pooling, scaled logits.",
           reference=Reference("accuracy", None, "none", "measured by its recipe"))
 def resnet9(*, num_classes=10, input_shape=(32, 32, 3), filters=(32, 64, 128, 256), l2=2.5e-4,
-            logit_scale=0.125, kernel_initializer="fan_in_uniform", dropout=0.0, head="softmax"):
+            logit_scale=0.125, kernel_initializer="fan_in_uniform", stem="conv", dropout=0.0,
+            head="softmax"):
     """ResNet-9 as in Page's "How to train your ResNet" (2018), the fast CIFAR-10 net.
 
     Args:
@@ -100,7 +106,13 @@ def resnet9(*, num_classes=10, input_shape=(32, 32, 3), filters=(32, 64, 128, 25
         logit_scale: multiplies the pooled features before the classifier (Page's 0.125): small
             logits at the start keep the first steps of a high learning rate stable.
         kernel_initializer: of the conv kernels: 'fan_in_uniform' (PyTorch's default, see
-            _initializer) or a Keras initializer name such as 'glorot_uniform'.
+            _initializer), 'dirac' (identity on the channels a conv keeps, airbench's) or a
+            Keras initializer name such as 'glorot_uniform'.
+        stem: the first layer: 'conv' (Page's prep conv of filters[0] channels, BatchNorm,
+            ReLU) or 'whitening' (airbench's: a fixed 2x2 conv whose 24 filters whiten the
+            training images' patches, set by the runner from the first training batches before
+            training (custom_layers.PatchWhitening), then ReLU; filters[0] is unused and the
+            feature maps are 31, 15, 7 and 3 pixels wide instead of 32, 16, 8 and 4).
 
     Example:
         >>> model = zoo.build("resnet9", compile=False)           # doctest: +SKIP
@@ -115,7 +127,12 @@ def resnet9(*, num_classes=10, input_shape=(32, 32, 3), filters=(32, 64, 128, 25
     logit_scale = validation.positive_float("logit_scale", logit_scale)
     init = validation.choice("kernel_initializer", kernel_initializer, KERNEL_INITIALIZERS)
     inputs = keras.Input(shape=validation.shape("input_shape", input_shape, rank=3), name="image")
-    x = _conv_pool_bn(inputs, filters[0], pool=False, l2=l2, init=init, name="prep")
+    if validation.choice("stem", stem, STEMS) == "whitening":
+        from zoo.models.custom_layers import PatchWhitening
+        x = PatchWhitening(2, name="prep_whitening")(inputs)
+        x = keras.layers.Activation("relu", name="prep_relu")(x)
+    else:
+        x = _conv_pool_bn(inputs, filters[0], pool=False, l2=l2, init=init, name="prep")
     x = _conv_pool_bn(x, filters[1], pool=True, l2=l2, init=init, name="layer1")
     x = _residual(x, filters[1], l2=l2, init=init, name="layer1_res")
     x = _conv_pool_bn(x, filters[2], pool=True, l2=l2, init=init, name="layer2")
