@@ -1,6 +1,7 @@
 """Fitting a recipe to the data it is given: the model's input shape, classes, head and vocabulary
 follow the dataset, and on a small training split the batch size and the epoch budget follow its
-size. Every change is returned as a note, printed by the run and kept in its config.json."""
+size. Every change is returned as a note, printed by the run and kept in its config.json. Layers
+set from the data before training (a patch-whitening stem) are set here too."""
 from __future__ import annotations
 
 import math
@@ -136,6 +137,32 @@ def _same(a, b) -> bool:
     if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
         return tuple(a) == tuple(b)
     return a == b
+
+
+# Layers set from the data before training take at least this many training examples (airbench
+# whitens on 5,000 training images).
+ADAPT_EXAMPLES = 5000
+
+
+def layers_to_data(model, train) -> None:
+    """Set the model's layers that learn from the data before training (they have `adapt` and
+    `is_adapted`, as zoo.models.custom_layers.PatchWhitening) from the first batches of `train`.
+    Reading them draws a data order, as a resumed run's build does too, so resumed and
+    uninterrupted runs stay aligned; a resumed run's checkpoint then restores the layers as
+    trained."""
+    waiting = [layer for layer in model.layers
+               if hasattr(layer, "adapt") and getattr(layer, "is_adapted", True) is False]
+    if not waiting:
+        return
+    import numpy as np
+    batches, count = [], 0
+    for inputs, _ in train:
+        batches.append(np.asarray(inputs))
+        count += len(batches[-1])
+        if count >= ADAPT_EXAMPLES:
+            break
+    for layer in waiting:
+        layer.adapt(np.concatenate(batches))
 
 
 def resize_hint(data_info, model_input_shape) -> str:

@@ -16,9 +16,6 @@ from zoo.training.config import TrainConfig, phase_epochs
 from zoo.training.outputs import RunResult
 
 
-ADAPT_EXAMPLES = 5000  # airbench whitens on 5,000 training images
-
-
 class Trainer:
     def __init__(self, config: TrainConfig, folder, setup, *, explicit=()):
         self.config, self.folder, self.setup = config, folder, setup
@@ -82,30 +79,11 @@ class Trainer:
                     raise DataError(str(error) + adapt.resize_hint(
                         splits.info, model.input_shape[1:])) from None
             self.compile(model)
-            self._adapt_layers(model, splits)
+            if splits is not None:
+                adapt.layers_to_data(model, splits.train)
         from zoo.models.test_time import check_fits  # before training, not after it
         check_fits(model, self.config.test_time_augmentation)
         return model
-
-    def _adapt_layers(self, model, splits):
-        """Set the layers that learn from the data before training (custom_layers.PatchWhitening:
-        they have `adapt` and `is_adapted`) from the first training batches, at least
-        ADAPT_EXAMPLES examples. Reading them draws a data order, as a resumed run's build does
-        too, so resumed and uninterrupted runs stay aligned (not counted in _iterated); a
-        resumed run's checkpoint then restores the layers as trained."""
-        waiting = [layer for layer in model.layers
-                   if hasattr(layer, "adapt") and getattr(layer, "is_adapted", True) is False]
-        if not waiting or splits is None:
-            return
-        import numpy as np
-        batches, count = [], 0
-        for inputs, _ in splits.train:
-            batches.append(np.asarray(inputs))
-            count += len(batches[-1])
-            if count >= ADAPT_EXAMPLES:
-                break
-        for layer in waiting:
-            layer.adapt(np.concatenate(batches))
 
     def compile(self, model, *, learning_rate=None, optimizer=None, epochs=None):
         """(Re)compile with the run's optimizer, schedule over its steps, average, loss, metrics."""
