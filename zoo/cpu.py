@@ -1,10 +1,10 @@
 """What this CPU is: its model name and the vector instructions that decide how fast Keras trains
 on it (no TensorFlow or Keras here).
 
-Two x86 machines with the same core count can differ threefold in float32 training speed and
-tenfold in bfloat16: on one with AVX512-BF16, bfloat16 mixed precision trains resnet9 1.43 times
-as fast as float32 (486 against 339 images a second); on one with AVX2 only, bfloat16 is emulated
-and trains it 9 times slower (11.5 against 107, batch 256, 2026-12-01). So a recorded figure
+Two x86 machines with the same core count trained resnet9 three times apart in float32 and forty
+times apart in bfloat16: on one with AVX512-BF16, bfloat16 mixed precision trains it 1.43 times
+as fast as float32 (486 against 339 images a second, batch 512); on one with AVX2 only, bfloat16
+is emulated and trains it 9 times slower (11.5 against 107, batch 256, 2026-12-01). So a recorded figure
 names the CPU and its vector units (`describe`), and a mixed-precision run on a CPU without
 bfloat16 instructions trains in float32 (zoo.training.keras_setup).
 

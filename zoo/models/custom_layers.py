@@ -90,10 +90,6 @@ class PatchWhitening(keras.layers.Layer):
         self.bias = self.add_weight(shape=(2 * directions,), initializer="zeros", name="bias")
 
     @property
-    def filters(self) -> int:
-        return int(self.kernel.shape[-1])
-
-    @property
     def is_adapted(self) -> bool:
         """Whether `adapt` has set the kernel (a fresh layer's is all zeros)."""
         return bool(keras.ops.convert_to_numpy(keras.ops.any(self.kernel != 0)))
@@ -133,6 +129,12 @@ class PatchWhitening(keras.layers.Layer):
         return {**super().get_config(), "patch_size": self.patch_size, "epsilon": self.epsilon}
 
 
+def fan_in_uniform(seed=None):
+    """Uniform in +-1/sqrt(fan_in): PyTorch's default for conv and linear layers."""
+    return keras.initializers.VarianceScaling(1 / 3, mode="fan_in", distribution="uniform",
+                                              seed=seed)
+
+
 @keras.saving.register_keras_serializable(package="zoo")
 class DiracThenFanIn(keras.initializers.Initializer):
     """Conv kernels whose first min(in, out) filters pass their input channel through unchanged
@@ -146,8 +148,7 @@ class DiracThenFanIn(keras.initializers.Initializer):
 
     def __call__(self, shape, dtype=None):
         import numpy as np
-        base = keras.initializers.VarianceScaling(1 / 3, mode="fan_in", distribution="uniform",
-                                                  seed=self.seed)(shape, dtype=dtype)
+        base = fan_in_uniform(self.seed)(shape, dtype=dtype)
         *window, channels_in, channels_out = shape
         kept = min(channels_in, channels_out)
         identity = np.zeros(shape, dtype="float32")

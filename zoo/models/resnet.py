@@ -55,11 +55,11 @@ def _initializer(name: str):
     name is Keras' own initializer. 'dirac': the first min(in, out) filters pass their input
     channel through, the others are 'fan_in_uniform' (custom_layers.DiracThenFanIn)."""
     import keras
+    from zoo.models.custom_layers import DiracThenFanIn, fan_in_uniform
     if name == "dirac":
-        from zoo.models.custom_layers import DiracThenFanIn
         return DiracThenFanIn()
     if name == "fan_in_uniform":
-        return keras.initializers.VarianceScaling(1 / 3, mode="fan_in", distribution="uniform")
+        return fan_in_uniform()
     return keras.initializers.get(name)
 
 
