@@ -3,8 +3,9 @@ space, with and without pruning, side by side.
 
     ZOO_DATA_DIR=../shared/data python benchmarks/pruning.py [--trials 24] [--epochs 10]
         [--subset 10000] [--seeds 0,1,2] [--prune median,percentile:25]
-        [--output-dir runs/bench_pruning]
+        [--warmup 2] [--margin 0] [--interval 1] [--output-dir runs/bench_pruning]
     python benchmarks/pruning.py --tally REPORT.json [REPORT.json ...]
+    python benchmarks/pruning.py --replay SEARCH_DIR [SEARCH_DIR ...]
 
 For each seed, the unpruned search and one search per pruning rule run at the same time, as
 `zoo tune` processes of one CPU thread each (so that the load of a shared machine falls on all
@@ -20,9 +21,11 @@ Per seed: the best validation accuracy of each search, their difference, the wal
 search's best so far came within --tolerance of the unpruned search's final best. The best-so-far
 curves against wall time (cumulative trial seconds) of every seed are drawn in one plot.
 Then every seed's unpruned search is replayed under a grid of rules (median and percentiles, warm-up
-of 1 to 3 epochs), without training (see `replay`): which rule would have met the goal.
+of 1 to 3 epochs, margins, a check every epoch or every third), without training (see `replay`):
+which rule would have met the goal. The unpruned trials' curves are kept in the report.
 With --tally, nothing runs: the replays of the reports given (pruning.json of earlier runs, each
-seed once) are summed up per rule over all their seeds (see `tally`).
+seed once) are summed up per rule over all their seeds (see `tally`), replayed afresh where the
+report kept its trials. With --replay, the same for unpruned searches run earlier.
 Goal: over the seeds, the pruned best is within 0.3 points of the unpruned best, in at most half
 its time (CPU time of the one-thread process, its wall time on a machine of its own; the wall
 times are reported too).
@@ -47,16 +50,24 @@ ONE_THREAD = {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1",
               "OMP_NUM_THREADS": "1"}
 
 
-def command(folder, *, trials, epochs, subset, seed, prune, warmup, startup, margin):
+def command(folder, *, trials, epochs, subset, seed, prune, warmup, startup, margin, interval):
     return [sys.executable, "-m", "tuning.cli", MODEL, "--strategy", "random",
             "--max-trials", str(trials), "--epochs", str(epochs), "--subset", str(subset),
             "--seed", str(seed), "--prune", prune, "--prune-warmup", str(warmup),
-            "--prune-startup", str(startup), "--prune-margin", str(margin), "--no-retrain",
+            "--prune-startup", str(startup), "--prune-margin", str(margin),
+            "--prune-interval", str(interval), "--no-retrain",
             "--search-dir", str(folder)]
 
 
-def run_side_by_side(folder: Path, seed: int, args) -> dict:
-    """The unpruned search and the pruned ones of one seed, at the same time."""
+def run_side_by_side(folder: Path, seeds: list, args) -> dict:
+    """The unpruned search and the pruned ones of each seed, all at the same time: seed -> name
+    -> summary."""
+    started = {seed: start_searches(folder, seed, args) for seed in seeds}
+    return {seed: wait_for(runs, seed, args) for seed, runs in started.items()}
+
+
+def start_searches(folder: Path, seed: int, args) -> dict:
+    """The unpruned search and the pruned ones of one seed, started."""
     env = {**os.environ, **ONE_THREAD, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONUNBUFFERED": "1"}
     runs = {}
     for name, prune in [("unpruned", "none")] + [(rule, rule) for rule in rules(args)]:
@@ -65,10 +76,14 @@ def run_side_by_side(folder: Path, seed: int, args) -> dict:
         log = open(folder / f"seed{seed}-{tag}.log", "w")
         argv = command(path, trials=args.trials, epochs=args.epochs, subset=args.subset,
                        seed=seed, prune=prune, warmup=args.warmup, startup=args.startup,
-                       margin=args.margin)
+                       margin=args.margin, interval=args.interval)
         runs[name] = (path, log, time.perf_counter(),
                       subprocess.Popen(argv, cwd=HERE.parent, env=env, stdout=log,
                                        stderr=subprocess.STDOUT))
+    return runs
+
+
+def wait_for(runs: dict, seed: int, args) -> dict:
     out = {}
     while len(out) < len(runs):  # each search's wall time ends when its own process does
         for name, (path, log, start, process) in runs.items():
@@ -114,47 +129,64 @@ def trial_curves(path: Path) -> dict:
     return curves
 
 
-def replay(unpruned: Path, pruned_runs: dict, epochs: int, overhead_s: float = 0.0) -> dict:
-    """Pruning rules replayed on the unpruned search's own curves, without training: a trial's
-    seed comes from its configuration, so a pruned trial's epochs are the unpruned one's. Its
-    time is modelled as a fixed cost per trial (estimated from the trials the live pruned
-    searches stopped, against the same trials unpruned) plus its epochs at the unpruned trial's
-    pace. overhead_s: that fixed cost where no live pruned search gives it."""
-    from tuning.pruning import Pruner, running_best
-    table = json.loads((unpruned / "trials.json").read_text())
-    curves = trial_curves(unpruned)
-    seconds = {row["trial"]: row["seconds"] for row in table}
+def unpruned_trials(path: Path) -> list:
+    """What a replay needs of an unpruned search, in the order its trials ran: each trial's
+    number, validation curve and seconds. Kept in the report, so that rules added later can be
+    replayed on these seeds without training again."""
+    curves = trial_curves(path)
+    return [{"trial": row["trial"], "seconds": row["seconds"], "curve": curves[row["trial"]]}
+            for row in json.loads((path / "trials.json").read_text())]
+
+
+def fixed_cost(trials: list, pruned_runs: dict, epochs: int) -> float | None:
+    """A trial's fixed cost (building, data, evaluation), from the trials that live pruned searches
+    stopped against the same trials unpruned: seconds = fixed + epochs trained * per epoch."""
+    seconds = {t["trial"]: t["seconds"] for t in trials}
     fixed = []
     for path in pruned_runs.values():
         for row in json.loads((path / "trials.json").read_text()):
             stopped = row.get("pruned_epoch")
-            if stopped and seconds.get(row["trial"]):  # seconds = fixed + stopped * per epoch
+            if stopped and seconds.get(row["trial"]):
                 full = seconds[row["trial"]]
                 fixed.append((row["seconds"] - stopped * full / epochs) / (1 - stopped / epochs))
-    overhead = max(0.0, statistics.median(fixed)) if fixed else overhead_s
-    out = {"fixed_cost_per_trial_s": round(overhead, 2), "rules": {}}
-    for text, warmup, margin in REPLAYED:
-        rule = Pruner.parse(text, warmup_epochs=warmup, startup_trials=3, margin=margin)
+    return max(0.0, statistics.median(fixed)) if fixed else None
+
+
+def replay(trials: list, overhead_s: float) -> dict:
+    """Pruning rules replayed on an unpruned search's own curves (`unpruned_trials`), without
+    training: a trial's seed comes from its configuration, so a pruned trial's epochs are the
+    unpruned one's, and the points lost are exact. Its time is modelled as a fixed cost per
+    trial (`fixed_cost`) plus its epochs at the unpruned trial's pace."""
+    from tuning.pruning import Pruner, running_best
+    total = sum(t["seconds"] for t in trials)
+    full_best = max(running_best(t["curve"], "max")[-1] for t in trials)
+    out = {"fixed_cost_per_trial_s": round(overhead_s, 2), "rules": {}}
+    for text, warmup, margin, interval in REPLAYED:
+        rule = Pruner.parse(text, warmup_epochs=warmup, startup_trials=3, margin=margin,
+                            interval_epochs=interval)
         finished, spent, best = [], 0.0, None
-        for row in table:
-            curve = running_best(curves[row["trial"]], "max")
-            per_epoch = max(0.0, seconds[row["trial"]] - overhead) / len(curve)
+        for trial in trials:
+            curve = running_best(trial["curve"], "max")
+            per_epoch = max(0.0, trial["seconds"] - overhead_s) / len(curve)
             stop = next((e for e in range(1, len(curve)) if rule.prunes(
                 curve[e - 1], [f[e - 1] for f in finished], epoch=e, direction="max")), None)
-            spent += overhead + (stop or len(curve)) * per_epoch
+            spent += overhead_s + (stop or len(curve)) * per_epoch
             if stop is None:
                 finished.append(curve)
                 best = curve[-1] if best is None else max(best, curve[-1])
-        full_best = max(running_best(c, "max")[-1] for c in curves.values())
-        out["rules"][rule_name(text, warmup, margin)] = {
-            "time_ratio": round(spent / sum(seconds.values()), 3),
+        out["rules"][rule_name(text, warmup, margin, interval)] = {
+            "time_ratio": round(spent / total, 3),
             "points_lost": round(100 * (full_best - best), 2)}
     return out
 
 
-# The rules replayed on every unpruned search: (rule, warm-up epochs, margin).
-REPLAYED = [(text, warmup, margin) for text in ("median", "percentile:33", "percentile:25")
-            for warmup in (1, 2, 3) for margin in (0.0, 0.005, 0.01)]
+# The rules replayed on every unpruned search: (rule, warm-up epochs, margin, interval epochs).
+REPLAYED = [(text, warmup, margin, interval)
+            for text in ("median", "percentile:33", "percentile:25")
+            for warmup in (1, 2, 3) for margin in (0.0, 0.005, 0.01) for interval in (1, 3)]
+# A trial's fixed cost where no live pruned search measured it: the median of seeds 5 to 10's
+# measurements (2.1 to 4.6 s, benchmarks/pruning*.json).
+DEFAULT_FIXED_COST_S = 3.0
 
 
 def tally(reports: list, limit: float = 0.3) -> list:
@@ -167,7 +199,10 @@ def tally(reports: list, limit: float = 0.3) -> list:
         for seed, replayed in report.get("replayed", {}).items():
             if seed in replays:
                 raise ValueError(f"seed {seed} is in two of the reports: give each seed once.")
-            replays[seed] = replayed["rules"]
+            trials = report.get("trial_records", {}).get(seed)
+            # Where the report kept the trials, today's rules are replayed on them afresh.
+            replays[seed] = (replay(trials, replayed["fixed_cost_per_trial_s"])["rules"]
+                             if trials else replayed["rules"])
     if not replays:
         raise ValueError("the reports hold no replays: expected pruning.json files written by "
                          "a run of this script.")
@@ -192,8 +227,36 @@ def print_tally(rows: list, limit: float = 0.3):
               f"{r['mean_time_ratio']} ({r['worst_time_ratio']}) | {r['worst_points_lost']} |")
 
 
-def rule_name(text: str, warmup: int, margin: float) -> str:
-    return f"{text}, warm-up {warmup}, margin {margin:g}"
+def rule_name(text: str, warmup: int, margin: float, interval: int = 1) -> str:
+    every = f", every {interval} epochs" if interval != 1 else ""
+    return f"{text}, warm-up {warmup}, margin {margin:g}{every}"
+
+
+def replay_searches(parser, folders: list, args) -> dict:
+    """--replay: the rules replayed on unpruned searches run earlier (by this script or by
+    `zoo tune --prune none` with its options), summed up as --tally does; a report of them is
+    written to --output-dir, for later tallies."""
+    trials, replayed = {}, {}
+    for folder in folders:
+        try:
+            plan = json.loads((folder / "search.json").read_text())
+            if plan.get("prune", "none") != "none":
+                parser.error(f"--replay: {folder} is a pruned search; give unpruned ones.")
+            seed = str(plan["seed"])
+            if seed in trials:
+                parser.error(f"--replay: two searches of seed {seed}; give each seed once.")
+            trials[seed] = unpruned_trials(folder)
+        except (OSError, ValueError, KeyError) as error:
+            parser.error(f"--replay: {folder} is not a finished search ({error!r})")
+        replayed[seed] = replay(trials[seed], DEFAULT_FIXED_COST_S)
+    report = {"model": MODEL, "replayed": replayed, "trial_records": trials,
+              "searches": [str(f) for f in folders]}
+    rows = tally([report])
+    print_tally(rows)
+    folder = Path(args.output_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "replayed.json").write_text(json.dumps(report, indent=1))
+    return {"tally": rows}
 
 
 def rules(args) -> list:
@@ -231,12 +294,21 @@ def main(argv=None) -> dict:
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--startup", type=int, default=3)
     parser.add_argument("--margin", type=float, default=0.0)
+    parser.add_argument("--interval", type=int, default=1,
+                        help="epochs between checks of the rule after the warm-up")
     parser.add_argument("--tolerance", type=float, default=0.003)
+    parser.add_argument("--concurrent-seeds", action="store_true",
+                        help="run every seed's searches at once instead of one seed after another")
     parser.add_argument("--output-dir", default="runs/bench_pruning",
                         help="search folders, logs, the plot and the report (pruning.json)")
     parser.add_argument("--tally", nargs="+", metavar="REPORT",
                         help="run nothing: sum up the replays of these reports per rule")
+    parser.add_argument("--replay", nargs="+", metavar="SEARCH_DIR",
+                        help="run nothing: replay the rules on these finished unpruned searches "
+                             "(of these same options) and sum them up per rule")
     args = parser.parse_args(argv)
+    if args.replay:
+        return replay_searches(parser, [Path(p) for p in args.replay], args)
     if args.tally:
         reports = []
         for path in args.tally:
@@ -252,14 +324,23 @@ def main(argv=None) -> dict:
         return {"tally": rows}
     folder = Path(args.output_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    results, rows, replayed = {}, [], {}
-    for seed in [int(s) for s in args.seeds.split(",")]:
-        runs = run_side_by_side(folder, seed, args)
+    results, rows, replayed, trials = {}, [], {}, {}
+    seeds = [int(s) for s in args.seeds.split(",")]
+    # One seed after another, or all at once (--concurrent-seeds: more processes than cores, so
+    # the wall times mean little; the CPU times still compare).
+    batches = [seeds] if args.concurrent_seeds else [[seed] for seed in seeds]
+    by_seed = {}
+    for batch in batches:
+        by_seed.update(run_side_by_side(folder, batch, args))
+    for seed in seeds:
+        runs = by_seed[seed]
         results[seed] = runs
         full = runs["unpruned"]
-        replayed[seed] = replay(folder / f"seed{seed}-unpruned",
-                                {r: folder / f"seed{seed}-{r.replace(':', '')}" for r in rules(args)},
-                                args.epochs)
+        trials[seed] = unpruned_trials(folder / f"seed{seed}-unpruned")
+        measured = fixed_cost(trials[seed], {r: folder / f"seed{seed}-{r.replace(':', '')}"
+                                             for r in rules(args)}, args.epochs)
+        replayed[seed] = replay(trials[seed], DEFAULT_FIXED_COST_S if measured is None
+                                else measured)
         for rule in rules(args):
             pruned = runs[rule]
             reach = time_to_reach(pruned["curve"], full["best"] - args.tolerance)
@@ -297,9 +378,10 @@ def main(argv=None) -> dict:
     report = {
         "model": MODEL, "trials": args.trials, "epochs": args.epochs, "subset": args.subset,
         "warmup_epochs": args.warmup, "startup_trials": args.startup, "margin": args.margin,
+        "interval_epochs": args.interval, "concurrent_seeds": args.concurrent_seeds,
         "per_seed": rows,
         "rules": by_rule, "plot": str(plot(results, folder / "pruning.png")),
-        "replayed": replayed,
+        "replayed": replayed, "trial_records": trials,
         "curves": {str(k): {n: v["curve"] for n, v in runs.items()}
                    for k, runs in results.items()},
         "goal_met": any(r["goal_met"] for r in by_rule.values()),

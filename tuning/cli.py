@@ -57,6 +57,8 @@ def add_arguments(p):
     a("--prune-margin", type=float, default=0.0, metavar="DELTA",
       help="prune only trials behind by more than DELTA (objective units; 0.01 of accuracy "
            "in benchmarks/pruning.py) [0]")
+    a("--prune-interval", type=int, default=1, metavar="EPOCHS",
+      help="check the rule after the warm-up and every EPOCHS epochs after it [1]")
     a("--time-budget", metavar="TIME",
       help="wall time of the whole search, e.g. 3600, 90m, 2h; run again with more to extend")
     a("--dataset", help="dataset name (default: the model's)")
@@ -91,6 +93,7 @@ def options(args) -> dict:
             "keep_checkpoints": args.keep_checkpoints, "output_dir": args.output_dir,
             "prune": args.prune, "prune_warmup_epochs": args.prune_warmup,
             "prune_startup_trials": args.prune_startup, "prune_margin": args.prune_margin,
+            "prune_interval_epochs": args.prune_interval,
             "time_budget_s": parse_duration("--time-budget", args.time_budget),
             "retrain": args.retrain, "verbose": not args.quiet}
 

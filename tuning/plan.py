@@ -42,6 +42,7 @@ class Plan:
     prune_warmup_epochs: int = 2
     prune_startup_trials: int = 3
     prune_margin: float = 0.0         # how far behind the share a pruned trial is
+    prune_interval_epochs: int = 1    # the rule is checked every this many epochs
     time_budget_s: float | None = None
     cost: str | None = None           # tuning.costs: a second target weighed against the score
 
@@ -57,7 +58,8 @@ class Plan:
         from tuning.pruning import Pruner
         return Pruner.parse(self.prune, warmup_epochs=self.prune_warmup_epochs,
                             startup_trials=self.prune_startup_trials,
-                            margin=self.prune_margin)
+                            margin=self.prune_margin,
+                            interval_epochs=self.prune_interval_epochs)
 
     def load_options(self) -> dict:
         return {"data_dir": self.data_dir, "subset": self.subset, "seed": self.seed,
@@ -78,6 +80,7 @@ class Plan:
             data.pop("prune_warmup_epochs", None)
             data.pop("prune_startup_trials", None)
             data.pop("prune_margin", None)
+            data.pop("prune_interval_epochs", None)
         for name, default in _NEW_FIELDS.items():  # searches saved before these existed
             if data.get(name) == default:
                 del data[name]
@@ -121,7 +124,7 @@ class Plan:
 LOCK_FILE = ".lock"
 # Fields added after searches were saved: at their defaults they leave the fingerprint as it was.
 _NEW_FIELDS = {"prune": "none", "prune_warmup_epochs": 1, "prune_startup_trials": 3,
-               "cost": None, "prune_margin": 0.0}
+               "cost": None, "prune_margin": 0.0, "prune_interval_epochs": 1}
 
 
 def objective_direction(name: str) -> str:
@@ -141,7 +144,8 @@ def make_plan(model, *, strategy="random", max_trials=None, space=None, tune=Non
               subset=None, data_dir=None, validation_fraction=0.1, build_args=None,
               keep_checkpoints=3, output_dir="runs", search_dir=None,
               strategy_options=None, prune="none", prune_warmup_epochs=2,
-              prune_startup_trials=3, prune_margin=0.0, time_budget_s=None) -> Plan:
+              prune_startup_trials=3, prune_margin=0.0, prune_interval_epochs=1,
+              time_budget_s=None) -> Plan:
     """Check every argument and resolve the space; raise ZooError subclasses on bad input."""
     import zoo
     info = zoo.describe(model)
@@ -164,7 +168,8 @@ def make_plan(model, *, strategy="random", max_trials=None, space=None, tune=Non
     objective, cost = split_objective(objective or default_objective(model))
     from tuning.pruning import Pruner
     prune = Pruner.parse(prune, warmup_epochs=prune_warmup_epochs,
-                         startup_trials=prune_startup_trials, margin=prune_margin)
+                         startup_trials=prune_startup_trials, margin=prune_margin,
+                         interval_epochs=prune_interval_epochs)
     if time_budget_s is not None:
         time_budget_s = validation.positive_float("time_budget_s", time_budget_s)
     if not objective.startswith("val_"):
@@ -188,7 +193,7 @@ def make_plan(model, *, strategy="random", max_trials=None, space=None, tune=Non
                 strategy_options=dict(strategy_options or {}), prune=_prune_text(prune),
                 prune_warmup_epochs=prune.warmup_epochs,
                 prune_startup_trials=prune.startup_trials, prune_margin=prune.margin,
-                time_budget_s=time_budget_s,
+                prune_interval_epochs=prune.interval_epochs, time_budget_s=time_budget_s,
                 cost=cost)
     plan.search_dir = str(search_dir or Path(output_dir) / "tune" / model /
                           f"{strategy}-{plan.fingerprint()}")

@@ -11,7 +11,9 @@ against every worker's trials.
 
 With a margin, a trial is pruned only when it is behind by more than the margin: a validation
 score is noisy (on 1,000 examples an accuracy of 0.87 has a standard error of about 0.01), and a
-trial just behind at one epoch is often level at the next (benchmarks/pruning.py).
+trial just behind at one epoch is often level at the next (benchmarks/pruning.py). With an
+interval (Optuna's interval_steps), the rule is checked only every few epochs after the warm-up:
+each check is one more chance for a noisy dip to stop a good trial.
 """
 from __future__ import annotations
 
@@ -37,24 +39,27 @@ class Pruner:
     """keep: the percentage of trials kept at each epoch (50: the median rule); None: no pruning.
     warmup_epochs: every trial trains at least this many epochs. startup_trials: no trial is
     pruned before this many unpruned trials have finished. margin: how far (in the objective's
-    units) a trial must be behind that share to be pruned."""
+    units) a trial must be behind that share to be pruned. interval_epochs: the rule is checked
+    after the warm-up epoch and every interval_epochs epochs after it (1: after every epoch)."""
     keep: float | None = None
     warmup_epochs: int = 1
     startup_trials: int = 3
     margin: float = 0.0
+    interval_epochs: int = 1
 
     @classmethod
     def parse(cls, text: str | None, *, warmup_epochs: int = 1, startup_trials: int = 3,
-              margin: float = 0.0) -> "Pruner":
+              margin: float = 0.0, interval_epochs: int = 1) -> "Pruner":
         """"median", "percentile:P" (keep the best P percent, 0 < P < 100) or "none"."""
         validation.positive_int("prune_warmup_epochs", warmup_epochs)
         validation.positive_int("prune_startup_trials", startup_trials)
+        validation.positive_int("prune_interval_epochs", interval_epochs)
         if isinstance(margin, bool) or not isinstance(margin, (int, float)) \
                 or not math.isfinite(margin) or margin < 0:
             raise InvalidArgumentError(f"prune_margin={margin!r} is invalid: it must be a number "
                                        "of 0 or more, in the objective's units (e.g. 0.005).")
         common = {"warmup_epochs": warmup_epochs, "startup_trials": startup_trials,
-                  "margin": float(margin)}
+                  "margin": float(margin), "interval_epochs": interval_epochs}
         text = (text or "none").strip().lower()
         if text == "none":
             return cls(None, **common)
@@ -80,7 +85,9 @@ class Pruner:
             return "no pruning"
         rule = "median" if self.keep == 50 else f"best {self.keep:g} %"
         margin = f" by more than {self.margin:g}" if self.margin else ""
-        return (f"pruning below the {rule} of the finished trials at each epoch{margin}, after "
+        when = ("each epoch" if self.interval_epochs == 1 else
+                f"every {self.interval_epochs} epochs")
+        return (f"pruning below the {rule} of the finished trials at {when}{margin}, after "
                 f"{self.warmup_epochs} epoch(s) and {self.startup_trials} finished trials")
 
     def to_data(self) -> dict:
@@ -91,6 +98,8 @@ class Pruner:
         the best scores of the finished, unpruned trials after the same epoch."""
         if not self.active or epoch < self.warmup_epochs or len(others) < self.startup_trials:
             return False
+        if (epoch - self.warmup_epochs) % self.interval_epochs:
+            return False  # not a checked epoch
         if score is None or not math.isfinite(score):
             return True  # a diverged trial
         others = [s for s in others if s is not None and math.isfinite(s)]

@@ -47,7 +47,7 @@ def search(model: str, *, strategy: str = "random", max_trials: int | None = Non
            overwrite: bool = False, retrain: bool = True, workers: int = 0,
            oracle_address: str | None = None, strategy_options: dict | None = None,
            prune: str = "none", prune_warmup_epochs: int = 2, prune_startup_trials: int = 3,
-           prune_margin: float = 0.0,
+           prune_margin: float = 0.0, prune_interval_epochs: int = 1,
            time_budget_s: float | None = None, pick: int | None = None,
            callbacks=(), verbose: bool = True) -> SearchResult | None:
     """Search the hyperparameters of a zoo model on its validation split.
@@ -63,7 +63,8 @@ def search(model: str, *, strategy: str = "random", max_trials: int | None = Non
             best score after an epoch is below that share of the finished trials' scores after
             the same epoch, once it has trained prune_warmup_epochs and prune_startup_trials
             unpruned trials have finished, and only when it is behind that share by more than
-            prune_margin (the validation score's noise, e.g. 0.005 of accuracy).
+            prune_margin (the validation score's noise, e.g. 0.005 of accuracy); the rule is
+            checked after the warm-up and every prune_interval_epochs epochs after it.
         time_budget_s: wall time of the search over all its runs; once spent no trial starts.
             Run again with a larger budget (or max_trials) to extend the search.
         pick: the trial (number) retrained as the result; default: the best score.
@@ -86,7 +87,7 @@ def search(model: str, *, strategy: str = "random", max_trials: int | None = Non
                      strategy_options=strategy_options, prune=prune,
                      prune_warmup_epochs=prune_warmup_epochs,
                      prune_startup_trials=prune_startup_trials, prune_margin=prune_margin,
-                     time_budget_s=time_budget_s)
+                     prune_interval_epochs=prune_interval_epochs, time_budget_s=time_budget_s)
     if pick is not None:
         validation.positive_int("pick", pick)
     role, address = _check_distribution(workers, oracle_address, callbacks, explicit)

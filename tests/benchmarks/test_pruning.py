@@ -43,3 +43,66 @@ def test_tally_from_the_command_line_runs_nothing(tmp_path, capsys):
     assert out["tally"][0]["seeds_over_limit"] == 1
     assert "| median, warm-up 1, margin 0 | 1 of 1 | 0.45 (0.45) | 0.5 |" in capsys.readouterr().out
     assert not (tmp_path / "runs").exists()
+
+
+def trials(*curves, seconds=10.0):
+    return [{"trial": i + 1, "seconds": seconds, "curve": list(c)} for i, c in enumerate(curves)]
+
+
+# Three trials that finish, then a late starter (behind at epoch 1, the best at epoch 3) and a
+# hopeless one: 4 epochs each.
+CURVES = trials([0.80, 0.82, 0.83, 0.84], [0.70, 0.75, 0.78, 0.80], [0.78, 0.80, 0.81, 0.82],
+                [0.60, 0.79, 0.88, 0.90], [0.50, 0.52, 0.53, 0.54])
+
+
+def test_replay_prunes_as_the_rule_says_and_models_the_time():
+    rules = pruning.replay(CURVES, overhead_s=2.0)["rules"]
+    # Median after every epoch from epoch 1: the late starter stops at epoch 1 (0.60 < 0.78),
+    # the hopeless one too: the best left is 0.84, 6 points lost; time: 3 full trials + 2 stopped
+    # at 1 of 4 epochs (2 s fixed + 2 s per epoch each) over 5 full trials.
+    assert rules["median, warm-up 1, margin 0"] == {"time_ratio": round((30 + 2 * 4) / 50, 3),
+                                                    "points_lost": 6.0}
+    # Every 3 epochs from epoch 1 (1, then 4, the last, which never stops a trial): the same.
+    assert rules["median, warm-up 1, margin 0, every 3 epochs"]["points_lost"] == 6.0
+    # From epoch 2, every 3 (2 only, the last epoch is never a stop): the late starter, at its
+    # best 0.79 against the median 0.80, is still pruned; by 0.01 margin it is kept.
+    assert rules["median, warm-up 2, margin 0, every 3 epochs"]["points_lost"] == 6.0
+    kept = rules["median, warm-up 2, margin 0.01, every 3 epochs"]
+    assert kept["points_lost"] == 0.0
+    assert kept["time_ratio"] == round((40 + 2 + 2 * 2) / 50, 3)  # the hopeless one stopped at 2
+
+
+def test_tally_replays_todays_rules_on_the_trials_a_report_kept():
+    old = report(s3={"median, warm-up 1, margin 0": (0.1, 9.9)})  # replays of an older grid
+    old["trial_records"] = {"3": CURVES}
+    old["replayed"]["3"]["fixed_cost_per_trial_s"] = 2.0
+    rows = {r["rule"]: r for r in pruning.tally([old])}
+    assert len(rows) == len(pruning.REPLAYED)
+    assert rows["median, warm-up 1, margin 0"]["worst_points_lost"] == 6.0
+
+
+def _unpruned_search(folder, seed, prune="none"):
+    folder.mkdir()
+    (folder / "search.json").write_text(json.dumps({"seed": seed, "prune": prune}))
+    rows = [{"trial": t["trial"], "seconds": t["seconds"], "status": "COMPLETED"} for t in CURVES]
+    (folder / "trials.json").write_text(json.dumps(rows))
+    for t in CURVES:  # keras-tuner's trial records, with the oracle's per-epoch curve
+        record = folder / "trials" / f"trial_{t['trial'] - 1:02d}" / "trial.json"
+        record.parent.mkdir(parents=True)
+        record.write_text(json.dumps({"trial_id": f"{t['trial'] - 1:02d}", "metrics": {"metrics": {
+            "curve/val_accuracy": {"observations": [
+                {"step": e, "value": [v]} for e, v in enumerate(t["curve"])]}}}}))
+
+
+def test_replay_from_the_command_line_reads_unpruned_searches(tmp_path, capsys):
+    _unpruned_search(tmp_path / "a", 11)
+    out = pruning.main(["--replay", str(tmp_path / "a"), "--output-dir", str(tmp_path / "o")])
+    rows = {r["rule"]: r for r in out["tally"]}
+    assert rows["median, warm-up 2, margin 0.01, every 3 epochs"]["worst_points_lost"] == 0.0
+    saved = json.loads((tmp_path / "o" / "replayed.json").read_text())
+    assert saved["trial_records"]["11"][3]["curve"] == CURVES[3]["curve"]
+    assert {r["rule"]: r for r in pruning.tally([saved])} == rows  # a report for later tallies
+    _unpruned_search(tmp_path / "b", 12, prune="median")
+    with pytest.raises(SystemExit) as exit_:
+        pruning.main(["--replay", str(tmp_path / "b"), "--output-dir", str(tmp_path / "o")])
+    assert exit_.value.code == 2 and "is a pruned search" in capsys.readouterr().err

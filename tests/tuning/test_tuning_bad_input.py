@@ -124,6 +124,8 @@ def test_the_command_line_says_one_line_and_exits_2(tmp_path):
      "'none'."),
     (["--prune", "median", "--prune-warmup", "0"],
      "prune_warmup_epochs=0 is invalid: it must be a whole number of at least 1."),
+    (["--prune", "median", "--prune-interval", "0"],
+     "prune_interval_epochs=0 is invalid: it must be a whole number of at least 1."),
     (["--prune", "median", "--prune-margin", "-0.01"],
      "prune_margin=-0.01 is invalid: it must be a number of 0 or more, in the objective's units "
      "(e.g. 0.005)."),

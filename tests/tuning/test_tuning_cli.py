@@ -11,6 +11,7 @@ import pytest
 
 import tuning.cli
 from tuning import spaces
+from tuning.pruning import Pruner
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -138,3 +139,25 @@ def test_other_strategies_still_search_the_whole_default_space():
     plan = make_plan("cnn_fashion", strategy="random", tune={"filters": "8,16"})
     assert set(spaces.tuned(plan.space)) == set(tuning.default_space("cnn_fashion"))
     assert make_plan("cnn_fashion", strategy="grid", tune={"dropout": "0.25"}).max_trials == 1
+
+
+def test_the_pruning_options_reach_the_oracles_rule(planned, tmp_path):
+    import zoo.cli
+    code = zoo.cli.main(["tune", "cnn_fashion", "--prune", "percentile:33", "--prune-warmup", "2",
+                         "--prune-interval", "3", "--prune-margin", "0.005",
+                         "--prune-startup", "4", "--output-dir", str(tmp_path)])
+    assert code == 0
+    [plan] = planned
+    assert plan.pruner() == Pruner(keep=33.0, warmup_epochs=2, startup_trials=4, margin=0.005,
+                                   interval_epochs=3)
+
+
+def test_a_search_saved_before_the_interval_existed_keeps_its_fingerprint():
+    """Searches saved without prune_interval_epochs resume as the same search."""
+    from tuning.plan import Plan, make_plan
+    plan = make_plan("cnn_fashion", strategy="random", prune="median")
+    old = plan.to_data()
+    del old["prune_interval_epochs"]
+    assert Plan.from_data(old).fingerprint() == plan.fingerprint()
+    assert make_plan("cnn_fashion", strategy="random", prune="median",
+                     prune_interval_epochs=2).fingerprint() != plan.fingerprint()

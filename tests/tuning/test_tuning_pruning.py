@@ -48,6 +48,17 @@ def test_a_margin_spares_trials_within_it_of_the_share():
         Pruner.parse("median", margin=-0.1)
 
 
+def test_an_interval_checks_the_rule_only_every_few_epochs_after_the_warmup():
+    others = [0.80, 0.70, 0.90]  # median 0.80
+    rule = Pruner.parse("median", warmup_epochs=2, startup_trials=3, interval_epochs=3)
+    checked = [e for e in range(1, 11) if rule.prunes(0.5, others, epoch=e, direction="max")]
+    assert checked == [2, 5, 8]
+    assert "every 3 epochs" in rule.describe()
+    every = Pruner.parse("median", warmup_epochs=2, startup_trials=3)
+    assert [e for e in range(1, 6) if every.prunes(0.5, others, epoch=e, direction="max")] \
+        == [2, 3, 4, 5]
+
+
 @pytest.mark.parametrize("text", ["mean", "percentile:0", "percentile:100", "percentile:x", ""])
 def test_a_bad_rule_is_refused_with_what_is_expected(text):
     if text == "":
