@@ -3,7 +3,8 @@ space, with and without pruning, side by side.
 
     ZOO_DATA_DIR=../shared/data python benchmarks/pruning.py [--trials 24] [--epochs 10]
         [--subset 10000] [--seeds 0,1,2] [--prune median,percentile:25]
-        [--warmup 2] [--margin 0] [--interval 1] [--output-dir runs/bench_pruning]
+        [--warmup 1] [--margin 0] [--interval 1] [--concurrent-seeds]
+        [--output-dir runs/bench_pruning]
     python benchmarks/pruning.py --tally REPORT.json [REPORT.json ...]
     python benchmarks/pruning.py --replay SEARCH_DIR [SEARCH_DIR ...]
 
