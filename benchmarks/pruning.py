@@ -273,7 +273,9 @@ def plot(results: dict, path: Path):
     ax = figure.add_subplot()
     styles = ["-", "--", ":", "-."]
     for i, (seed, runs) in enumerate(results.items()):
-        for style, (name, run) in zip(styles, runs.items()):
+        # The unpruned search solid, the pruned ones after it (runs come in the order they end).
+        ordered = sorted(runs.items(), key=lambda item: item[0] != "unpruned")
+        for style, (name, run) in zip(styles, ordered):
             curve = [(t, b) for t, b in run["curve"] if b is not None]
             ax.step([t for t, _ in curve], [b for _, b in curve], style, where="post",
                     color=f"C{i}", label=f"seed {seed}, {name}")
