@@ -196,20 +196,30 @@ def main(argv=None) -> dict:
         print(json.dumps(shapes))
         return {"written": str(args.write_arrays), "shapes": shapes}
     if args.from_data:
+        # Only the datasets of the models measured (all of CIFAR-10's JPEGs take half a minute
+        # to decode), and bad model names refused before any data are read.
         with tempfile.TemporaryDirectory() as tmp:
             args.arrays = Path(tmp) / "arrays.npz"
-            write_arrays(args.arrays, args.from_data)
+            write_arrays(args.arrays, args.from_data,
+                         datasets=sorted({DATASET[m] for m in model_names(args, parser)}))
             return measure_all(args, parser)
     return measure_all(args, parser)
+
+
+def model_names(args, parser) -> list[str]:
+    """The models of --models, each one that arrays can be written for (else a usage error)."""
+    names = args.models.split(",")
+    unknown = [m for m in names if m not in DATASET]
+    if unknown:
+        parser.error(f"no arrays for {', '.join(unknown)}; models: {', '.join(DATASET)}")
+    return names
 
 
 def measure_all(args, parser) -> dict:
     if not args.arrays or not args.arrays.exists():
         parser.error("--arrays FILE.npz is needed (write it with --write-arrays where the data "
                      "and TensorFlow are)")
-    unknown = [m for m in args.models.split(",") if m not in DATASET]
-    if unknown:
-        parser.error(f"no arrays for {', '.join(unknown)}; models: {', '.join(DATASET)}")
+    model_names(args, parser)
     figures = {}
     with tempfile.TemporaryDirectory() as tmp:
         for model in args.models.split(","):
