@@ -219,10 +219,9 @@ def measure_all(args, parser) -> dict:
     if not args.arrays or not args.arrays.exists():
         parser.error("--arrays FILE.npz is needed (write it with --write-arrays where the data "
                      "and TensorFlow are)")
-    model_names(args, parser)
     figures = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for model in args.models.split(","):
+        for model in model_names(args, parser):
             for precision in args.precision.split(","):
                 # The ways alternate, each repeat in fresh processes; per figure, the median.
                 repeats = {"bare": [], "zoo": []}

@@ -60,3 +60,23 @@ def test_the_benchmark_runs_and_reports_without_tensorflow(tmp_path):
     assert run["zoo"]["val_accuracy"][-1] > 0.5 and run["bare"]["val_accuracy"][-1] > 0.5, run
     assert run["runner_over_bare"] == pytest.approx(
         run["zoo"]["seconds_per_later_epoch"] / run["bare"]["seconds_per_later_epoch"], rel=1e-2)
+
+
+def test_from_data_reads_only_the_datasets_of_the_models_measured(monkeypatch):
+    from benchmarks import gpu_figures
+    read = []
+    monkeypatch.setattr(gpu_figures, "write_arrays",
+                        lambda path, subset, datasets: read.append((subset, datasets)))
+    monkeypatch.setattr(gpu_figures, "measure_all", lambda args, parser: {"measured": True})
+    assert gpu_figures.main(["--from-data", "64", "--models", "cnn_fashion,dense_mnist"]) == \
+        {"measured": True}
+    assert read == [(64, ["fashion_mnist", "mnist"])]  # not CIFAR-10
+
+
+def test_from_data_refuses_an_unknown_model_before_reading_any_data(monkeypatch, capsys):
+    from benchmarks import gpu_figures
+    monkeypatch.setattr(gpu_figures, "write_arrays", lambda *a, **k: pytest.fail("data read"))
+    with pytest.raises(SystemExit) as exit_:
+        gpu_figures.main(["--from-data", "64", "--models", "cnn_fashion,alexnet"])
+    assert exit_.value.code == 2
+    assert "no arrays for alexnet" in capsys.readouterr().err
