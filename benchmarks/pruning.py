@@ -7,6 +7,7 @@ space, with and without pruning, side by side.
         [--output-dir runs/bench_pruning]
     python benchmarks/pruning.py --tally REPORT.json [REPORT.json ...]
     python benchmarks/pruning.py --replay SEARCH_DIR [SEARCH_DIR ...]
+    (either of the two: [--replay-epochs N], as if the trials had trained N epochs)
 
 For each seed, the unpruned search and one search per pruning rule run at the same time, as
 `zoo tune` processes of one CPU thread each (so that the load of a shared machine falls on all
@@ -190,10 +191,28 @@ REPLAYED = [(text, warmup, margin, interval)
 DEFAULT_FIXED_COST_S = 3.0
 
 
-def tally(reports: list, limit: float = 0.3) -> list:
+def cut_to(trials: list, epochs: int, overhead_s: float) -> list:
+    """An unpruned search's trials as if each had trained `epochs` epochs: the first `epochs`
+    points of its curve, and its fixed cost plus that many epochs at its pace. Exact in the
+    scores because the trials train at a constant learning rate (nothing in a trial depends on
+    its number of epochs)."""
+    out = []
+    for trial in trials:
+        trained = len(trial["curve"])
+        if not 1 <= epochs <= trained:
+            raise ValueError(f"cannot cut trial {trial['trial']} to {epochs} epochs: it trained "
+                             f"{trained}; give 1 to {trained}.")
+        per_epoch = max(0.0, trial["seconds"] - overhead_s) / trained
+        out.append({**trial, "curve": trial["curve"][:epochs],
+                    "seconds": overhead_s + epochs * per_epoch})
+    return out
+
+
+def tally(reports: list, limit: float = 0.3, epochs: int | None = None) -> list:
     """Each rule replayed in every one of `reports` (pruning.json contents), over all their
     seeds: the seeds on which it lost more than `limit` points, its mean and worst time ratio,
-    its worst loss.
+    its worst loss. With `epochs`, the searches are replayed as if their trials had trained
+    that many epochs (`cut_to`); only reports that kept their trials can be.
     Sorted by those seeds, then by mean time: the first rows are the rules to try live next."""
     replays = {}
     for report in reports:
@@ -201,6 +220,12 @@ def tally(reports: list, limit: float = 0.3) -> list:
             if seed in replays:
                 raise ValueError(f"seed {seed} is in two of the reports: give each seed once.")
             trials = report.get("trial_records", {}).get(seed)
+            if epochs is not None:
+                if not trials:
+                    raise ValueError(f"seed {seed}'s report keeps its replays but not its "
+                                     "trials, so they cannot be cut to fewer epochs: give "
+                                     "reports with trial_records (benchmarks/pruning.json).")
+                trials = cut_to(trials, epochs, replayed["fixed_cost_per_trial_s"])
             # Where the report kept the trials, today's rules are replayed on them afresh.
             replays[seed] = (replay(trials, replayed["fixed_cost_per_trial_s"])["rules"]
                              if trials else replayed["rules"])
@@ -252,7 +277,10 @@ def replay_searches(parser, folders: list, args) -> dict:
         replayed[seed] = replay(trials[seed], DEFAULT_FIXED_COST_S)
     report = {"model": MODEL, "replayed": replayed, "trial_records": trials,
               "searches": [str(f) for f in folders]}
-    rows = tally([report])
+    try:
+        rows = tally([report], epochs=args.replay_epochs)
+    except ValueError as error:
+        parser.error(f"--replay-epochs: {error}")
     print_tally(rows)
     folder = Path(args.output_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -309,7 +337,13 @@ def main(argv=None) -> dict:
     parser.add_argument("--replay", nargs="+", metavar="SEARCH_DIR",
                         help="run nothing: replay the rules on these finished unpruned searches "
                              "(of these same options) and sum them up per rule")
+    parser.add_argument("--replay-epochs", type=int, default=None, metavar="N",
+                        help="with --tally or --replay: replay the searches as if each trial "
+                             "had trained only its first N epochs")
     args = parser.parse_args(argv)
+    if args.replay_epochs is not None and not (args.tally or args.replay):
+        parser.error("--replay-epochs goes with --tally or --replay: it replays finished "
+                     "searches; to run trials of N epochs, give --epochs N.")
     if args.replay:
         return replay_searches(parser, [Path(p) for p in args.replay], args)
     if args.tally:
@@ -320,7 +354,7 @@ def main(argv=None) -> dict:
             except (OSError, ValueError) as error:
                 parser.error(f"--tally: cannot read {path} ({error})")
         try:
-            rows = tally(reports)
+            rows = tally(reports, epochs=args.replay_epochs)
         except ValueError as error:
             parser.error(f"--tally: {error}")
         print_tally(rows)

@@ -106,3 +106,31 @@ def test_replay_from_the_command_line_reads_unpruned_searches(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_:
         pruning.main(["--replay", str(tmp_path / "b"), "--output-dir", str(tmp_path / "o")])
     assert exit_.value.code == 2 and "is a pruned search" in capsys.readouterr().err
+
+
+def test_cut_to_keeps_the_first_epochs_and_their_time():
+    cut = pruning.cut_to(CURVES, 2, overhead_s=2.0)
+    assert [t["curve"] for t in cut] == [t["curve"][:2] for t in CURVES]
+    assert {t["seconds"] for t in cut} == {2.0 + 2 * (10.0 - 2.0) / 4}
+    with pytest.raises(ValueError, match="cannot cut trial 1 to 5 epochs: it trained 4"):
+        pruning.cut_to(CURVES, 5, overhead_s=2.0)
+
+
+def test_tally_replays_searches_cut_to_fewer_epochs(tmp_path, capsys):
+    kept = report(s3={"median, warm-up 1, margin 0": (0.1, 9.9)})
+    kept["trial_records"] = {"3": CURVES}
+    kept["replayed"]["3"]["fixed_cost_per_trial_s"] = 2.0
+    rule = "median, warm-up 1, margin 0"
+    # After 4 epochs the late starter is the best, and the rule loses it (6 points); cut to 2
+    # epochs, the best is the first trial's 0.82, which the rule keeps. Both stopped at epoch 1:
+    # 3 trials of 2 + 2 * 2 s and 2 of 2 + 2 s, over 5 of 6 s.
+    assert {r["rule"]: r for r in pruning.tally([kept])}[rule]["worst_points_lost"] == 6.0
+    cut = {r["rule"]: r for r in pruning.tally([kept], epochs=2)}[rule]
+    assert cut["worst_points_lost"] == 0.0
+    assert cut["mean_time_ratio"] == round((3 * 6 + 2 * 4) / 30, 3)
+    with pytest.raises(ValueError, match="keeps its replays but not its trials"):
+        pruning.tally([report(s5={rule: (0.5, 0.0)})], epochs=2)
+    with pytest.raises(SystemExit) as exit_:  # only with --tally or --replay
+        pruning.main(["--replay-epochs", "2", "--output-dir", str(tmp_path / "o")])
+    assert exit_.value.code == 2 and "goes with --tally or --replay" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
