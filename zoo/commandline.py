@@ -48,7 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser, recipe: TrainConfig | None = 
     a("--label-smoothing", type=float, metavar="SHARE",
       help="softmax heads: spread this share of each label over all classes (e.g. 0.2)"
            + default("label_smoothing"))
-    a("--augment", help="augmentation preset: none, light, cutout (images), standard"
+    a("--augment", help="augmentation preset: none, light, crop and cutout (images), standard"
                          + default("augment"))
     a("--tta", dest="test_time_augmentation", choices=TEST_TIME_MODES,
       help="images: average the final validation and test outputs over mirrored (flip) and "

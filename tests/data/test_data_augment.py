@@ -17,7 +17,8 @@ def layer_names(model):
 
 
 def test_presets_per_domain(ucr_folder):
-    assert zoo.data.augmentation_presets("mnist") == ["none", "light", "cutout", "standard"]
+    assert zoo.data.augmentation_presets("mnist") == ["none", "light", "crop", "cutout",
+                                                      "standard"]
     assert zoo.data.augmentation_presets("forda") == ["none", "light", "standard"]
     assert zoo.data.augmentation_presets("imdb") == ["none"]
     assert zoo.data.augmentation_presets(zoo.data.describe(f"ucr:{ucr_folder}"))[-1] == "standard"
@@ -31,7 +32,7 @@ def test_none_is_empty():
 @pytest.mark.parametrize("name,flips", [("mnist", False), ("fashion_mnist", True),
                                         ("cifar10", True), ("cats_vs_dogs", True)])
 def test_horizontal_flips_only_where_they_keep_the_class(name, flips):
-    for preset in ("light", "cutout", "standard"):
+    for preset in ("light", "crop", "cutout", "standard"):
         names = layer_names(zoo.data.augmentation(preset, name))
         assert ("RandomFlip" in names) == flips
         assert "RandomTranslation" in names
@@ -60,6 +61,32 @@ def test_cutout_erases_one_square_a_quarter_of_the_side(name, grey):
         assert len(rows) == side * side, "one square a quarter of the side, in every image"
         assert rows.max() - rows.min() + 1 == side and cols.max() - cols.min() + 1 == side
     np.testing.assert_array_equal(erase(x, training=False), x)
+
+
+def whole_pixel_shift(original, shifted, largest):
+    """The (rows, columns) shift, within +-largest, by which `shifted`'s centre is an exact copy
+    of `original`'s (mirrored or not), or None."""
+    core = slice(largest, -largest)
+    for image in (original, original[:, ::-1]):
+        for dy in range(-largest, largest + 1):
+            for dx in range(-largest, largest + 1):
+                moved = np.roll(image, (dy, dx), axis=(0, 1))
+                if np.array_equal(moved[core, core], shifted[core, core]):
+                    return dy, dx
+    return None
+
+
+def test_crop_shifts_by_whole_pixels_up_to_the_padding():
+    x = np.random.default_rng(1).random((16, 32, 32, 3)).astype("float32")
+    y = np.asarray(zoo.data.augmentation("crop", "cifar10", seed=4)(x, training=True))
+    shifts = [whole_pixel_shift(a, b, augment.CROP_PADDING) for a, b in zip(x, y)]
+    assert None not in shifts, "every image an exact copy moved by whole pixels, no blur"
+    assert len(set(shifts)) > 4, "the shift drawn per image"
+    # light's shifts take fractions of a pixel: the same check fails on them.
+    light = np.asarray(zoo.data.augmentation("light", "cifar10", seed=4)(x, training=True))
+    assert sum(whole_pixel_shift(a, b, 4) is None for a, b in zip(x, light)) > 12
+    np.testing.assert_array_equal(
+        zoo.data.augmentation("crop", "cifar10")(x, training=False), x)
 
 
 def test_series_presets():

@@ -13,7 +13,7 @@ from zoo import validation
 from zoo.data.catalog import DatasetInfo
 from zoo.errors import InvalidArgumentError
 
-PRESETS = {"image": ("none", "light", "cutout", "standard"),
+PRESETS = {"image": ("none", "light", "crop", "cutout", "standard"),
            "series": ("none", "light", "standard"), "text": ("none",), "points": ("none",)}
 # Whether a left-right mirror image keeps its class. Folders of unknown content get no flips:
 # a missing flip costs a little accuracy, a wrong one teaches the model wrong labels.
@@ -22,6 +22,11 @@ HORIZONTAL_FLIP = {"mnist": False, "fashion_mnist": True, "cifar10": True, "cats
 # side (8x8 on CIFAR's 32x32) set to a constant, in every training image: Keras' RandomErasing
 # with its area fixed at a sixteenth and its probability at 1.
 CUTOUT_AREA = 1 / 16
+# "crop": the CIFAR recipes' random crop of the image padded by 4 pixels on each side
+# (torchvision's RandomCrop(32, padding=4), Page 2018), with the flip: shifts of whole pixels
+# only. light's shifts are of fractions of a pixel too, and bilinear interpolation blurs every
+# such training image, while the validation and test images stay sharp.
+CROP_PADDING = 4
 
 
 def _info(dataset) -> DatasetInfo:
@@ -63,7 +68,15 @@ def _image_layers(preset: str, info: DatasetInfo, seeds) -> list:
     if preset == "standard":
         out.append(layers.RandomRotation(0.05, fill_mode=fill, seed=next(seeds)))
         out.append(layers.RandomZoom(0.1, fill_mode=fill, seed=next(seeds)))
-    out.append(layers.RandomTranslation(0.1, 0.1, fill_mode=fill, seed=next(seeds)))
+    if preset == "crop":
+        # RandomTranslation with nearest-pixel sampling: a shift rounded to whole pixels, the
+        # border filled by reflection (Keras has no pad-and-crop layer that trains only).
+        height, width = info.input_shape[:2]
+        out.append(layers.RandomTranslation(CROP_PADDING / height, CROP_PADDING / width,
+                                            fill_mode=fill, interpolation="nearest",
+                                            seed=next(seeds)))
+    else:
+        out.append(layers.RandomTranslation(0.1, 0.1, fill_mode=fill, seed=next(seeds)))
     if preset == "cutout":
         # Mid-grey on photos (the mean of [0, 1], what cutout's zero is after normalising),
         # background black on grayscale sets.
