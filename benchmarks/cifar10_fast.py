@@ -3,7 +3,8 @@ the Keras examples' classic CIFAR-10 models trained side by side on the same dat
 wall time.
 
 Arms, all on the zoo's CIFAR-10 split of the JPEG copy (45,000 training, 5,000 validation,
-10,000 test images), the same 'light' augmentation (flip, shifts of a tenth) as the examples':
+10,000 test images); the baselines with the examples' augmentation ('light': flip, shifts of a
+tenth), the recipe with its own ('crop': flip, whole-pixel shifts of up to 4):
 - recipe: `zoo.train` of recipes/resnet9.py (the full runner: checkpoints, logs, plots), its run
   folders kept under --output-dir (benchmarks/record_reference.py records them). Its final
   figures average six test-time views; the validation accuracy of each epoch is the plain model's.
