@@ -38,7 +38,10 @@ def row_of(run: Path) -> dict:
             "recipe": f"recipes/{config['model']}.py", "target": TARGETS.get(metrics["model"], ""),
             "test_examples": metrics["test_examples"], "machine": metrics["machine"],
             "date": datetime.date.fromtimestamp((run / "metrics.json").stat().st_mtime).isoformat(),
-            "seed": config.get("seed"), "versions": config.get("versions", {})}
+            "seed": config.get("seed"), "versions": config.get("versions", {}),
+            # the builder's arguments where the recipe sets any (the default build's MACs and
+            # parameters in zoo.describe are then not the measured net's)
+            **({"model_arguments": config["overrides"]} if config.get("overrides") else {})}
 
 
 PER_SEED = ("value", "epochs", "wall_time_s")
@@ -52,6 +55,9 @@ def merged(rows: list[dict]) -> dict:
              for r in rows]
     if len({s["seed"] for s in seeds}) != len(seeds):
         sys.exit(f"the runs of {rows[0]['model']} repeat a seed: pass each seed's run once.")
+    if len({json.dumps(r.get("model_arguments", {}), sort_keys=True) for r in rows}) > 1:
+        sys.exit(f"the runs of {rows[0]['model']} were built with different arguments "
+                 f"({[r.get('model_arguments', {}) for r in rows]}): one row is one recipe.")
     first = {k: v for k, v in rows[0].items() if k != "seed"}
     values = [r["value"] for r in rows]
     out = {**first, "value": round(statistics.mean(values), 4), "seeds": seeds,

@@ -1,10 +1,13 @@
 """The reference-results table, the metadata and the README held to each other."""
+import dataclasses
+import json
 from pathlib import Path
 
 import pytest
 
 import zoo
 from zoo import results
+from zoo.registry import Reference
 
 TABLE = results.load_table()
 ROWS = {row["model"]: row for row in TABLE["results"]}
@@ -74,6 +77,25 @@ def test_readme_shows_the_same_numbers():
         assert line is not None, f"README's results table has no row for {name}"
         if row["value"] is not None:
             assert f"| {results.text(row)} |" in line, (line, results.text(row))
+
+
+def test_each_row_names_the_builder_arguments_its_recipe_sets():
+    for name, row in ROWS.items():
+        if row["value"] is not None:
+            assert row.get("model_arguments", {}) == zoo.recipe(name).overrides, name
+
+
+def test_a_row_built_with_other_arguments_says_so_in_describe_and_the_csv(tmp_path):
+    import csv
+    row = {**ROWS["resnet9"], "model_arguments": {"stem": "whitening", "kernel_initializer": "dirac"}}
+    table = tmp_path / "results.json"
+    table.write_text(json.dumps({"machine": "x", "results": [row]}))
+    info = results.attach(dataclasses.replace(zoo.describe("resnet9"), reference=Reference(
+        "accuracy", None, "none", "")), table)
+    assert info.reference.note.endswith("built with kernel_initializer=dirac stem=whitening")
+    with open(results.write_csv(tmp_path / "results.csv", table), newline="") as f:
+        (written,) = list(csv.DictReader(f))
+    assert written["model_arguments"] == "kernel_initializer=dirac stem=whitening"
 
 
 def test_several_seeds_give_mean_spread_and_the_rerun_interval():

@@ -83,13 +83,19 @@ def text(row: dict) -> str:
 
 CSV_COLUMNS = ("model", "dataset", "top1", "top1_std", "seeds", "param_count", "macs", "epochs",
                "time_per_epoch_s", "train_time_s", "infer_samples_per_sec_batch1",
-               "infer_samples_per_sec_batch128", "infer_peak_memory_mb", "machine")
+               "infer_samples_per_sec_batch128", "infer_peak_memory_mb", "machine", "model_arguments")
+
+
+def arguments_text(row: dict) -> str:
+    """The builder arguments a row's recipe set, as `name=value` words ('' for the default)."""
+    return " ".join(f"{k}={v}" for k, v in sorted(row.get("model_arguments", {}).items()))
 
 
 def write_csv(path, table_path=RESULTS_FILE) -> Path:
     """The results table as timm writes its results CSVs: one row per measured model, top-1 in
     percent (mean over the seeds), parameters, multiply-accumulates, training time and the
-    measured inference speed (zoo/speed.json) beside it."""
+    measured inference speed (zoo/speed.json) beside it. Parameters and MACs are the default
+    build's; `model_arguments` names what the row's recipe built differently."""
     import csv
     import io
     from zoo import files, registry, speed
@@ -109,7 +115,8 @@ def write_csv(path, table_path=RESULTS_FILE) -> Path:
             "train_time_s": row["wall_time_s"],
             "infer_samples_per_sec_batch1": fast.get("batch_1", ""),
             "infer_samples_per_sec_batch128": fast.get("batch_128", ""),
-            "infer_peak_memory_mb": fast.get("peak_memory_mb", ""), "machine": row["machine"]})
+            "infer_peak_memory_mb": fast.get("peak_memory_mb", ""), "machine": row["machine"],
+            "model_arguments": arguments_text(row)})
     return files.write_text(Path(path), out.getvalue())
 
 
@@ -126,6 +133,8 @@ def attach(info, path=RESULTS_FILE):
     if info.reference.source == "none" and measured:
         row = measured[0]
         note = f"{row['recipe']}, {row['epochs']} epochs, {row['wall_time_s']:.0f} s"
+        if row.get("model_arguments"):
+            note += f", built with {arguments_text(row)}"
         info = dataclasses.replace(info, reference=Reference(row["metric"], row["value"],
                                                              "measured here", note))
     return info

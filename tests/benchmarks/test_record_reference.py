@@ -32,6 +32,14 @@ def test_add_extends_the_recorded_seeds_and_recounts_the_goal():
         record_reference.merged(record_reference.recorded_rows(recorded) + [run_row(1, 0.9)])
 
 
+def test_the_recipes_model_arguments_go_into_the_row_and_must_agree():
+    built = {"stem": "whitening", "kernel_initializer": "dirac"}
+    row = record_reference.merged([{**run_row(s, 0.9), "model_arguments": built} for s in (0, 1)])
+    assert row["model_arguments"] == built
+    with pytest.raises(SystemExit, match="different arguments"):
+        record_reference.merged([{**run_row(0, 0.9), "model_arguments": built}, run_row(1, 0.9)])
+
+
 def test_add_refuses_runs_of_other_library_versions():
     recorded = record_reference.merged([run_row(0, 0.89), run_row(1, 0.895)])
     newer = {**run_row(2, 0.9), "versions": {"keras": "3.99.0"}}
