@@ -23,7 +23,8 @@ Per seed: the best validation accuracy of each search, their difference, the wal
 search's best so far came within --tolerance of the unpruned search's final best. The best-so-far
 curves against wall time (cumulative trial seconds) of every seed are drawn in one plot.
 Then every seed's unpruned search is replayed under a grid of rules (median and percentiles, warm-up
-of 1 to 3 epochs, margins, a check every epoch or every third), without training (see `replay`):
+of 1 to 3 epochs, margins, a check every epoch or every third; successive halving with ETA 2 to 4,
+its first rung at 1 to 3 epochs, margins, start-up 1 or 3), without training (see `replay`):
 which rule would have met the goal. The unpruned trials' curves are kept in the report.
 With --tally, nothing runs: the replays of the reports given (pruning.json of earlier runs, each
 seed once) are summed up per rule over all their seeds (see `tally`), replayed afresh where the
@@ -163,29 +164,39 @@ def replay(trials: list, overhead_s: float) -> dict:
     total = sum(t["seconds"] for t in trials)
     full_best = max(running_best(t["curve"], "max")[-1] for t in trials)
     out = {"fixed_cost_per_trial_s": round(overhead_s, 2), "rules": {}}
-    for text, warmup, margin, interval in REPLAYED:
-        rule = Pruner.parse(text, warmup_epochs=warmup, startup_trials=3, margin=margin,
+    for text, warmup, margin, interval, startup in REPLAYED:
+        rule = Pruner.parse(text, warmup_epochs=warmup, startup_trials=startup, margin=margin,
                             interval_epochs=interval)
-        finished, spent, best = [], 0.0, None
+        # finished: the unpruned trials' curves; reached: every trial's, up to where it stopped
+        # (successive halving judges against those).
+        finished, reached, spent, best = [], [], 0.0, None
         for trial in trials:
             curve = running_best(trial["curve"], "max")
             per_epoch = max(0.0, trial["seconds"] - overhead_s) / len(curve)
+            reference = reached if rule.judges_against_all else finished
             stop = next((e for e in range(1, len(curve)) if rule.prunes(
-                curve[e - 1], [f[e - 1] for f in finished], epoch=e, direction="max")), None)
+                curve[e - 1], [f[e - 1] for f in reference if len(f) >= e], epoch=e,
+                direction="max")), None)
             spent += overhead_s + (stop or len(curve)) * per_epoch
+            reached.append(curve[:stop])
             if stop is None:
                 finished.append(curve)
                 best = curve[-1] if best is None else max(best, curve[-1])
-        out["rules"][rule_name(text, warmup, margin, interval)] = {
+        out["rules"][rule_name(text, warmup, margin, interval, startup)] = {
             "time_ratio": round(spent / total, 3),
             "points_lost": round(100 * (full_best - best), 2)}
     return out
 
 
-# The rules replayed on every unpruned search: (rule, warm-up epochs, margin, interval epochs).
-REPLAYED = [(text, warmup, margin, interval)
+# The rules replayed on every unpruned search: (rule, warm-up epochs, margin, interval epochs,
+# start-up trials). Successive halving (asha) checks at its rungs only, so no interval; its
+# start-up (others at the rung before one is judged) is 1, Optuna's, or 3, the other rules'.
+REPLAYED = [(text, warmup, margin, interval, 3)
             for text in ("median", "percentile:33", "percentile:25")
-            for warmup in (1, 2, 3) for margin in (0.0, 0.005, 0.01) for interval in (1, 3)]
+            for warmup in (1, 2, 3) for margin in (0.0, 0.005, 0.01) for interval in (1, 3)] + [
+    (text, warmup, margin, 1, startup)
+    for text in ("asha:2", "asha:3", "asha:4") for warmup in (1, 2, 3)
+    for margin in (0.0, 0.005, 0.01) for startup in (1, 3)]
 # A trial's fixed cost where no live pruned search measured it: the median of seeds 5 to 10's
 # measurements (2.1 to 4.6 s, benchmarks/pruning*.json).
 DEFAULT_FIXED_COST_S = 3.0
@@ -253,9 +264,11 @@ def print_tally(rows: list, limit: float = 0.3):
               f"{r['mean_time_ratio']} ({r['worst_time_ratio']}) | {r['worst_points_lost']} |")
 
 
-def rule_name(text: str, warmup: int, margin: float, interval: int = 1) -> str:
+def rule_name(text: str, warmup: int, margin: float, interval: int = 1,
+              startup: int = 3) -> str:
     every = f", every {interval} epochs" if interval != 1 else ""
-    return f"{text}, warm-up {warmup}, margin {margin:g}{every}"
+    start = f", start-up {startup}" if startup != 3 else ""
+    return f"{text}, warm-up {warmup}, margin {margin:g}{every}{start}"
 
 
 def replay_searches(parser, folders: list, args) -> dict:

@@ -48,7 +48,9 @@ def add_arguments(p):
       help="retrain this trial (e.g. one from the Pareto front) instead of the best score")
     a("--prune", default="none", metavar="RULE",
       help="stop trials below the finished trials' median (median) or outside their best P "
-           "percent (percentile:P) after the same epoch; none [none]")
+           "percent (percentile:P) after the same epoch, or by successive halving (asha, "
+           "asha:ETA: at epochs WARMUP x ETA^k, outside the best 1/ETA of the trials that got "
+           "there); none [none]")
     a("--prune-warmup", type=int, default=2, metavar="EPOCHS",
       help="epochs every trial trains before it can be pruned; 1 pruned late starters, the "
            "best among them, in benchmarks/pruning.py [2]")

@@ -45,9 +45,13 @@ class PruningMixin:
         return trial
 
     def reference_trials(self, trial_id):
-        """The finished trials a running one is judged against: completed and not pruned."""
-        return [t for t in self.trials.values()
-                if t.trial_id != trial_id and t.status == trial_module.TrialStatus.COMPLETED
+        """The trials a running one is judged against: the completed, unpruned ones (median and
+        percentile), or every other trial, pruned and running ones too (successive halving;
+        `curve_at` then leaves out those that have not reached the epoch)."""
+        others = [t for t in self.trials.values() if t.trial_id != trial_id]
+        if self.pruner.judges_against_all:
+            return others
+        return [t for t in others if t.status == trial_module.TrialStatus.COMPLETED
                 and not t.metrics.exists(PRUNED_EPOCH)]
 
     def curve_at(self, trial, epoch: int):

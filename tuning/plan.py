@@ -38,7 +38,7 @@ class Plan:
     build_args: dict = dataclasses.field(default_factory=dict)
     strategy_options: dict = dataclasses.field(default_factory=dict)
     search_dir: str = ""
-    prune: str = "none"               # tuning.pruning: "median", "percentile:P" or "none"
+    prune: str = "none"               # tuning.pruning: median, percentile:P, asha[:ETA] or none
     prune_warmup_epochs: int = 2
     prune_startup_trials: int = 3
     prune_margin: float = 0.0         # how far behind the share a pruned trial is
@@ -190,7 +190,7 @@ def make_plan(model, *, strategy="random", max_trials=None, space=None, tune=Non
                 objective=objective, data=dataset, data_dir=data_dir, subset=subset,
                 validation_fraction=validation_fraction, epochs=epochs, batch_size=batch_size,
                 seed=seed, keep_checkpoints=keep_checkpoints, build_args=build_args,
-                strategy_options=dict(strategy_options or {}), prune=_prune_text(prune),
+                strategy_options=dict(strategy_options or {}), prune=prune.text(),
                 prune_warmup_epochs=prune.warmup_epochs,
                 prune_startup_trials=prune.startup_trials, prune_margin=prune.margin,
                 prune_interval_epochs=prune.interval_epochs, time_budget_s=time_budget_s,
@@ -235,10 +235,6 @@ def split_objective(objective) -> tuple[str, str | None]:
         f"{', '.join(COSTS)}.")
 
 
-def _prune_text(pruner) -> str:
-    if not pruner.active:
-        return "none"
-    return "median" if pruner.keep == 50 else f"percentile:{pruner.keep:g}"
 
 
 def _check_objective(objective, info, build_args):

@@ -65,6 +65,9 @@ def search(model: str, *, strategy: str = "random", max_trials: int | None = Non
             unpruned trials have finished, and only when it is behind that share by more than
             prune_margin (the validation score's noise, e.g. 0.005 of accuracy); the rule is
             checked after the warm-up and every prune_interval_epochs epochs after it.
+            "asha" or "asha:ETA" (ETA 4 by default): successive halving, checked at epochs
+            prune_warmup_epochs x ETA^k only, where a trial goes on if it is among the best
+            1/ETA of every trial that reached the epoch (pruned and running ones too).
         time_budget_s: wall time of the search over all its runs; once spent no trial starts.
             Run again with a larger budget (or max_trials) to extend the search.
         pick: the trial (number) retrained as the result; default: the best score.

@@ -72,6 +72,21 @@ def test_replay_prunes_as_the_rule_says_and_models_the_time():
     assert kept["time_ratio"] == round((40 + 2 + 2 * 2) / 50, 3)  # the hopeless one stopped at 2
 
 
+def test_replay_halves_against_every_trial_that_reached_the_rung():
+    rules = pruning.replay(CURVES, overhead_s=2.0)["rules"]
+    # asha:2 from epoch 1, judged once one other trial got there: at epoch 1 each later trial
+    # must be among the best half of all before it and itself: the second (0.70 against 0.80)
+    # and third (0.78) are not, nor the late starter (0.60, the bar 0.78 of four), nor the
+    # hopeless one. 6 points lost; 1 full trial and 4 stopped at 1 epoch (2 s + 2 s each).
+    assert rules["asha:2, warm-up 1, margin 0, start-up 1"] == {
+        "time_ratio": round((10 + 4 * 4) / 50, 3), "points_lost": 6.0}
+    # From epoch 2: the late starter (0.79) is behind the second best of four (0.80, the third
+    # trial's, pruned there itself) by 0.01; with a margin of 0.01 it goes on and is the best.
+    assert rules["asha:2, warm-up 2, margin 0, start-up 1"]["points_lost"] == 6.0
+    assert rules["asha:2, warm-up 2, margin 0.01, start-up 1"] == {
+        "time_ratio": round((2 * 10 + 3 * 6) / 50, 3), "points_lost": 0.0}
+
+
 def test_tally_replays_todays_rules_on_the_trials_a_report_kept():
     old = report(s3={"median, warm-up 1, margin 0": (0.1, 9.9)})  # replays of an older grid
     old["trial_records"] = {"3": CURVES}

@@ -120,8 +120,15 @@ def test_the_command_line_says_one_line_and_exits_2(tmp_path):
     (["--compare", "grid,random", "--set", "learning_rate=-1"],
      "learning_rate=-1 is invalid: it must be a number greater than 0."),
     (["--prune", "mean"], "prune='mean' is invalid: expected 'median', 'percentile:P' with "
-     "0 < P < 100 (keep the best P percent of the trials at each epoch, e.g. percentile:25) or "
-     "'none'."),
+     "0 < P < 100 (keep the best P percent of the trials at each epoch, e.g. percentile:25), "
+     "'asha' or 'asha:ETA' (successive halving keeping the best 1/ETA, ETA an integer of 2 or "
+     "more) or 'none'."),
+    (["--prune", "asha:1"], "prune='asha:1' is invalid: successive halving takes 'asha' (ETA 4) "
+     "or 'asha:ETA' with ETA an integer of 2 or more (keep the best 1/ETA at each rung, e.g. "
+     "asha:3)."),
+    (["--prune", "asha", "--prune-interval", "3"], "prune_interval_epochs=3 does not go with "
+     "prune='asha': successive halving checks at its rungs (the warm-up epochs times powers of "
+     "ETA); leave the interval at 1."),
     (["--prune", "median", "--prune-warmup", "0"],
      "prune_warmup_epochs=0 is invalid: it must be a whole number of at least 1."),
     (["--prune", "median", "--prune-interval", "0"],

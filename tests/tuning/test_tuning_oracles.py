@@ -1,6 +1,6 @@
 """The oracles' repairs, without training: a grid search reloaded after an interruption continues
 its walk (keras-tuner issue #1055), a trial the oracle never recorded is forgotten, and Bayesian
-optimisation does not try a point twice."""
+optimisation does not try a point twice; and whom the pruning rules judge a trial against."""
 import json
 
 import keras_tuner as kt
@@ -8,6 +8,7 @@ import pytest
 from keras_tuner import oracles as kt_oracles
 
 from tuning import oracles
+from tuning.pruning import EPOCH_REPORT, PRUNED_EPOCH, Pruner
 
 OBJECTIVE = kt.Objective("score", "max")
 
@@ -90,3 +91,37 @@ def test_bayesian_never_tries_a_point_twice(tmp_path):
     points = [tuple(sorted(v.items())) for v in seen]
     assert len(points) == len(set(points)) == 6
     assert run(oracle, 1) == []  # the 6 points are all there is
+
+
+def _pruned_at(oracle, first_epoch_scores, epochs=2):
+    """Trials reported one after another, each `epochs` long unless the oracle prunes it (its
+    later epochs score like its first): the epoch each was pruned at, or None."""
+    stops = []
+    for first in first_epoch_scores:
+        trial = oracle.create_trial("tuner0")
+        stop = None
+        for step in range(epochs):
+            answer = oracle.update_trial(trial.trial_id, {"score": first + 0.001 * step,
+                                                          EPOCH_REPORT: epochs}, step=step)
+            if answer.metrics.exists(PRUNED_EPOCH):
+                stop = int(answer.metrics.get_last_value(PRUNED_EPOCH))
+                break
+        oracle.update_trial(trial.trial_id, {"score": first})
+        trial.status = "COMPLETED"
+        oracle.end_trial(trial)
+        stops.append(stop)
+    return stops
+
+
+@pytest.mark.parametrize("rule, expected", [
+    # Successive halving: the fourth trial (0.8) is among the best half of the four that reached
+    # epoch 1 (0.9, 0.5, 0.4 and itself), pruned ones included, and goes on (epoch 2, the last,
+    # is never a stop).
+    ("asha:2", [None, 1, 1, None]),
+    # The median rule judges it against the finished, unpruned trials only (0.9): pruned.
+    ("median", [None, 1, 1, 1]),
+])
+def test_each_rule_judges_a_trial_against_its_own_reference_trials(tmp_path, rule, expected):
+    oracle = make(oracles.RandomSearchOracle, tmp_path, max_trials=10)
+    oracle.pruner = Pruner.parse(rule, warmup_epochs=1, startup_trials=1)
+    assert _pruned_at(oracle, [0.9, 0.5, 0.4, 0.8]) == expected

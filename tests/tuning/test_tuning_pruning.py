@@ -59,12 +59,58 @@ def test_an_interval_checks_the_rule_only_every_few_epochs_after_the_warmup():
         == [2, 3, 4, 5]
 
 
+def test_successive_halving_checks_at_its_rungs_only():
+    others = [0.9]
+    rule = Pruner.parse("asha:3", warmup_epochs=2, startup_trials=1)
+    assert [e for e in range(1, 40) if rule.prunes(0.5, others, epoch=e, direction="max")] \
+        == [2, 6, 18]
+    assert [e for e in range(1, 20) if Pruner.parse("asha", startup_trials=1).checks(e)] \
+        == [1, 4, 16]  # ETA 4 by default, as in Optuna
+    assert "at epochs 2, 6, ..." in rule.describe() and "best 1/3" in rule.describe()
+
+
+def test_successive_halving_keeps_the_best_share_of_every_trial_that_reached_the_rung():
+    rule = Pruner.parse("asha:2", warmup_epochs=1, startup_trials=1)
+    # Two trials at the rung (itself included): only the better one goes on.
+    assert rule.prunes(0.8, [0.9], epoch=1, direction="max")
+    assert not rule.prunes(0.9, [0.8], epoch=1, direction="max")
+    # Six: the best three go on (the third best is the bar).
+    six = [0.95, 0.9, 0.7, 0.6, 0.5]
+    assert not rule.prunes(0.8, six, epoch=1, direction="max")
+    assert rule.prunes(0.65, six, epoch=1, direction="max")
+    assert rule.prunes(0.3, [0.1, 0.2, 0.4], epoch=1, direction="min")  # losses: lower wins
+    assert not rule.prunes(0.15, [0.1, 0.2, 0.4], epoch=1, direction="min")
+    assert not rule.prunes(0.1, [], epoch=1, direction="max")  # the first trial at the rung
+    margin = Pruner.parse("asha:2", startup_trials=1, margin=0.05)
+    assert not margin.prunes(0.86, [0.9], epoch=1, direction="max")  # behind by 0.04
+    assert margin.prunes(0.84, [0.9], epoch=1, direction="max")
+    waits = Pruner.parse("asha:2", startup_trials=3)
+    assert not waits.prunes(0.1, [0.9, 0.8], epoch=1, direction="max")  # too few at the rung
+    assert waits.prunes(0.1, [0.9, 0.8, 0.7], epoch=1, direction="max")
+
+
+def test_a_rule_reads_back_from_its_text():
+    for text in ("none", "median", "percentile:25", "asha:4", "asha:2"):
+        assert Pruner.parse(text).text() == text
+    assert Pruner.parse("asha").text() == "asha:4"
+    assert Pruner.parse("asha:2").judges_against_all
+    assert not Pruner.parse("median").judges_against_all
+
+
+@pytest.mark.parametrize("text", ["asha:1", "asha:x", "asha:2.5"])
+def test_a_bad_halving_is_refused_with_what_is_expected(text):
+    with pytest.raises(InvalidArgumentError, match="'asha:ETA' with ETA an integer of 2 or more"):
+        Pruner.parse(text)
+    with pytest.raises(InvalidArgumentError, match="prune_interval_epochs=3 does not go with"):
+        Pruner.parse("asha", interval_epochs=3)
+
+
 @pytest.mark.parametrize("text", ["mean", "percentile:0", "percentile:100", "percentile:x", ""])
 def test_a_bad_rule_is_refused_with_what_is_expected(text):
     if text == "":
         assert not Pruner.parse(text).active  # empty is "none"
         return
-    with pytest.raises(InvalidArgumentError, match="expected 'median', 'percentile:P'"):
+    with pytest.raises(InvalidArgumentError, match="expected 'median', 'percentile:P'.*'asha'"):
         Pruner.parse(text)
 
 
@@ -169,3 +215,27 @@ def test_a_trial_scores_the_same_with_and_without_pruning(pruned_search, task, p
                 max(curve[e] for e in curve if e <= row["pruned_epoch"]), abs=1e-6)
         else:
             assert row["val_accuracy"] == pytest.approx(twin["val_accuracy"], abs=1e-6)
+
+
+def test_successive_halving_judges_each_trial_against_every_trial_that_reached_the_rung(
+        tmp_path, task, parse_space):
+    """Replayed from the saved records of a random search pruned by asha:2 from epoch 1 (rungs
+    1 and 2): at each rung a trial went on only if among the best half of all the trials that
+    had reached it before it (pruned ones included), and it stopped at the first rung it was not."""
+    result, output = _search(tmp_path, "random", task, parse_space, "asha:2")
+    assert "successive halving" in output
+    rows = {row["trial"]: row for row in result.trials}
+    assert any(row["status"] == "PRUNED" for row in rows.values()), output
+    records = _trial_records(tmp_path)
+    order = json.loads((tmp_path / "trials" / "oracle.json").read_text())["end_order"]
+    rule = Pruner.parse("asha:2", warmup_epochs=1, startup_trials=1)
+    reached = []  # every earlier trial's best-so-far curve, as far as it trained
+    for trial_id in order:
+        number = int(trial_id) + 1
+        curve = _curve(records[number])
+        best = dict(zip(sorted(curve), running_best([curve[e] for e in sorted(curve)], "max")))
+        stops = [e for e in sorted(curve) if e < OPTIONS["random"]["epochs"] and rule.prunes(
+            best[e], [c[e] for c in reached if e in c], epoch=e, direction="max")]
+        assert (stops[0] if stops else None) == rows[number].get("pruned_epoch"), number
+        reached.append(best)
+    assert rows[result.best_trial]["status"] == "COMPLETED"
