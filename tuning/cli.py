@@ -52,10 +52,10 @@ def add_arguments(p):
            "asha:ETA: at epochs WARMUP x ETA^k, outside the best 1/ETA of the trials that got "
            "there); none [none]")
     a("--prune-warmup", type=int, default=2, metavar="EPOCHS",
-      help="epochs every trial trains before it can be pruned; 1 pruned late starters, the "
-           "best among them, in benchmarks/pruning.py [2]")
+      help="epochs every trial trains before it can be pruned (asha: its first rung) [2]")
     a("--prune-startup", type=int, default=3, metavar="TRIALS",
-      help="unpruned trials that finish before any is pruned [3]")
+      help="unpruned trials that finish before any is pruned (asha: other trials that reach "
+           "the rung before one is judged there) [3]")
     a("--prune-margin", type=float, default=0.0, metavar="DELTA",
       help="prune only trials behind by more than DELTA (objective units; 0.01 of accuracy "
            "in benchmarks/pruning.py) [0]")

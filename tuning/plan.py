@@ -235,8 +235,6 @@ def split_objective(objective) -> tuple[str, str | None]:
         f"{', '.join(COSTS)}.")
 
 
-
-
 def _check_objective(objective, info, build_args):
     from zoo.models.heads import METRICS_OF_HEAD
     head = (build_args or {}).get("head", info.arguments.get("head", "softmax"))
