@@ -6,6 +6,7 @@ space, with and without pruning, side by side.
         [--warmup 1] [--margin 0] [--interval 1] [--concurrent-seeds]
         [--output-dir runs/bench_pruning]
     python benchmarks/pruning.py --tally REPORT.json [REPORT.json ...]
+    python benchmarks/pruning.py --tally REPORT.json [...] --resample 200 [--trials 48]
     python benchmarks/pruning.py --replay SEARCH_DIR [SEARCH_DIR ...]
     (either of the two: [--replay-epochs N], as if the trials had trained N epochs)
 
@@ -28,7 +29,9 @@ its first rung at 1 to 3 epochs, margins, start-up 1 or 3), without training (se
 which rule would have met the goal. The unpruned trials' curves are kept in the report.
 With --tally, nothing runs: the replays of the reports given (pruning.json of earlier runs, each
 seed once) are summed up per rule over all their seeds (see `tally`), replayed afresh where the
-report kept its trials. With --replay, the same for unpruned searches run earlier.
+report kept its trials. With --resample, the reports' unpruned trials are drawn into many
+rounds of three searches (see `resample`): each rule's chance to meet the goal in a round. With
+--replay, the same as --tally for unpruned searches run earlier.
 Goal: over the seeds, the pruned best is within 0.3 points of the unpruned best, in at most half
 its time (CPU time of the one-thread process, its wall time on a machine of its own; the wall
 times are reported too).
@@ -38,6 +41,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -159,7 +163,8 @@ def replay(trials: list, overhead_s: float) -> dict:
     """Pruning rules replayed on an unpruned search's own curves (`unpruned_trials`), without
     training: a trial's seed comes from its configuration, so a pruned trial's epochs are the
     unpruned one's, and the points lost are exact. Its time is modelled as a fixed cost per
-    trial (`fixed_cost`) plus its epochs at the unpruned trial's pace."""
+    trial (`fixed_cost`; a trial's own "fixed_s" where it has one) plus its epochs at the
+    unpruned trial's pace."""
     from tuning.pruning import Pruner, running_best
     total = sum(t["seconds"] for t in trials)
     full_best = max(running_best(t["curve"], "max")[-1] for t in trials)
@@ -172,12 +177,13 @@ def replay(trials: list, overhead_s: float) -> dict:
         finished, reached, spent, best = [], [], 0.0, None
         for trial in trials:
             curve = running_best(trial["curve"], "max")
-            per_epoch = max(0.0, trial["seconds"] - overhead_s) / len(curve)
+            fixed = trial.get("fixed_s", overhead_s)
+            per_epoch = max(0.0, trial["seconds"] - fixed) / len(curve)
             reference = reached if rule.judges_against_all else finished
             stop = next((e for e in range(1, len(curve)) if rule.prunes(
                 curve[e - 1], [f[e - 1] for f in reference if len(f) >= e], epoch=e,
                 direction="max")), None)
-            spent += overhead_s + (stop or len(curve)) * per_epoch
+            spent += fixed + (stop or len(curve)) * per_epoch
             reached.append(curve[:stop])
             if stop is None:
                 finished.append(curve)
@@ -188,15 +194,18 @@ def replay(trials: list, overhead_s: float) -> dict:
     return out
 
 
+# Margins replayed: up to about three standard errors of the difference between two trials'
+# accuracies on 6,000 validation images (0.0065 at 0.85).
+MARGINS = (0.0, 0.005, 0.01, 0.015, 0.02)
 # The rules replayed on every unpruned search: (rule, warm-up epochs, margin, interval epochs,
 # start-up trials). Successive halving (asha) checks at its rungs only, so no interval; its
 # start-up (others at the rung before one is judged) is 1, Optuna's, or 3, the other rules'.
 REPLAYED = [(text, warmup, margin, interval, 3)
             for text in ("median", "percentile:33", "percentile:25")
-            for warmup in (1, 2, 3) for margin in (0.0, 0.005, 0.01) for interval in (1, 3)] + [
+            for warmup in (1, 2, 3) for margin in MARGINS for interval in (1, 3)] + [
     (text, warmup, margin, 1, startup)
     for text in ("asha:2", "asha:3", "asha:4") for warmup in (1, 2, 3)
-    for margin in (0.0, 0.005, 0.01) for startup in (1, 3)]
+    for margin in MARGINS for startup in (1, 3)]
 # A trial's fixed cost where no live pruned search measured it: the median of seeds 5 to 10's
 # measurements (2.1 to 4.6 s, benchmarks/pruning*.json).
 DEFAULT_FIXED_COST_S = 3.0
@@ -254,6 +263,62 @@ def tally(reports: list, limit: float = 0.3, epochs: int | None = None) -> list:
                      "mean_time_ratio": round(statistics.mean(times), 3),
                      "worst_time_ratio": max(times), "worst_points_lost": max(lost)})
     return sorted(rows, key=lambda r: (r["seeds_over_limit"], r["mean_time_ratio"], r["rule"]))
+
+
+def pooled_trials(reports: list) -> list:
+    """Every unpruned trial the reports kept, its time (and fixed cost) in units of its own
+    search's mean trial time: searches run alone and six at once differ in pace."""
+    pool = []
+    for report in reports:
+        for seed, trials in report.get("trial_records", {}).items():
+            unit = statistics.mean(t["seconds"] for t in trials)
+            fixed = report["replayed"][seed]["fixed_cost_per_trial_s"]
+            pool += [{**t, "seconds": t["seconds"] / unit, "fixed_s": fixed / unit}
+                     for t in trials]
+    return pool
+
+
+def resample(pool: list, *, trials: int, rounds: int, seeds: int = 3, limit: float = 0.3,
+             time_goal: float = 0.5, seed: int = 0) -> list:
+    """The odds that each rule meets the goal in a live round, from the trials of earlier
+    unpruned searches (`pooled_trials`): `rounds` times, `seeds` searches of `trials` trials
+    each are drawn from the pool (no trial twice in a round: a random search's configurations
+    are independent draws, and a trial's score depends on its configuration and seed only), and
+    every rule is replayed on them. A round meets the goal when no search loses more than
+    `limit` points and the mean time ratio is at most `time_goal`. Where `tally` counts ten or
+    so seeds, and the fastest rule with none over is partly the luckiest of 180, this gives
+    every rule's chance on the same few hundred trials, and for searches of another size than
+    those run.
+    Sorted by the share of rounds that met the goal, then by mean time."""
+    if seeds * trials > len(pool):
+        raise ValueError(f"{seeds} searches of {trials} trials need {seeds * trials} trials; "
+                         f"the reports kept {len(pool)}: give more reports or fewer --trials.")
+    rng = random.Random(seed)
+    figures = {}
+    for _ in range(rounds):
+        drawn = rng.sample(pool, seeds * trials)
+        searches = [replay(drawn[i * trials:(i + 1) * trials], 0.0)["rules"]
+                    for i in range(seeds)]
+        for name in searches[0]:
+            figures.setdefault(name, []).append([s[name] for s in searches])
+    rows = []
+    for name, per_round in figures.items():
+        means = [statistics.mean(f["time_ratio"] for f in r) for r in per_round]
+        over = [[f["points_lost"] > limit + 1e-9 for f in r] for r in per_round]
+        rows.append({"rule": name, "rounds": rounds,
+                     "goal_met": round(sum(not any(o) and m <= time_goal + 1e-9
+                                           for o, m in zip(over, means)) / rounds, 3),
+                     "search_over_limit": round(sum(map(sum, over)) / (rounds * seeds), 3),
+                     "mean_time_ratio": round(statistics.mean(means), 3)})
+    return sorted(rows, key=lambda r: (-r["goal_met"], r["mean_time_ratio"], r["rule"]))
+
+
+def print_resampled(rows: list, trials: int, limit: float = 0.3):
+    print(f"| rule ({trials} trials a search) | rounds of 3 searches meeting the goal | "
+          f"searches losing more than {limit:g} points | time ratio, mean |\n|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['rule']} | {r['goal_met']:.0%} of {r['rounds']} | "
+              f"{r['search_over_limit']:.0%} | {r['mean_time_ratio']} |")
 
 
 def print_tally(rows: list, limit: float = 0.3):
@@ -353,7 +418,15 @@ def main(argv=None) -> dict:
     parser.add_argument("--replay-epochs", type=int, default=None, metavar="N",
                         help="with --tally or --replay: replay the searches as if each trial "
                              "had trained only its first N epochs")
+    parser.add_argument("--resample", type=int, default=None, metavar="ROUNDS",
+                        help="with --tally: the chance that each rule meets the goal, from "
+                             "ROUNDS rounds of 3 searches of --trials trials drawn from the "
+                             "reports' unpruned trials")
     args = parser.parse_args(argv)
+    if args.resample is not None and (not args.tally or args.resample < 1
+                                      or args.replay_epochs is not None):
+        parser.error("--resample ROUNDS goes with --tally REPORT..., without --replay-epochs, "
+                     f"ROUNDS 1 or more (got {args.resample}; 200 take a few minutes).")
     if args.replay_epochs is not None and not (args.tally or args.replay):
         parser.error("--replay-epochs goes with --tally or --replay: it replays finished "
                      "searches; to run trials of N epochs, give --epochs N.")
@@ -367,6 +440,11 @@ def main(argv=None) -> dict:
             except (OSError, ValueError) as error:
                 parser.error(f"--tally: cannot read {path} ({error})")
         try:
+            if args.resample:
+                rows = resample(pooled_trials(reports), trials=args.trials,
+                                rounds=args.resample)
+                print_resampled(rows, args.trials)
+                return {"resampled": rows}
             rows = tally(reports, epochs=args.replay_epochs)
         except ValueError as error:
             parser.error(f"--tally: {error}")
@@ -425,10 +503,14 @@ def main(argv=None) -> dict:
               f"{by_rule[rule]['mean_wall_ratio']}); points lost mean "
               f"{by_rule[rule]['mean_points_lost']}, worst {by_rule[rule]['worst_points_lost']} "
               "(goal: <= 0.5 and <= 0.3)", flush=True)
+    from tuning.hypermodel import BATCHNORM_HORIZON_SHARE  # late: it loads Keras
     report = {
         "model": MODEL, "trials": args.trials, "epochs": args.epochs, "subset": args.subset,
         "warmup_epochs": args.warmup, "startup_trials": args.startup, "margin": args.margin,
         "interval_epochs": args.interval, "concurrent_seeds": args.concurrent_seeds,
+        # the trials' BatchNorm statistics (tuning.hypermodel.current_batchnorm_statistics):
+        # searches before 2026-12-06 ran with Keras' momentum, no cap
+        "batchnorm_horizon_share": BATCHNORM_HORIZON_SHARE,
         "per_seed": rows,
         "rules": by_rule, "plot": str(plot(results, folder / "pruning.png")),
         "replayed": replayed, "trial_records": trials,

@@ -81,7 +81,8 @@ BENCHMARKS = {
     "pruning": ([], ["--trials", "2", "--epochs", "2", "--subset", "200", "--seeds", "0",
                      "--prune", "median", "--startup", "1"], lambda r: [
         row for rule, figures in r["rules"].items() for row in (
-            (f"random search pruned ({rule}, warm-up {r['warmup_epochs']}, margin "
+            (f"random search of {r['trials']} trials pruned ({rule}, warm-up "
+             f"{r['warmup_epochs']}, margin "
              f"{r.get('margin', 0):g}"
              + (f", every {r['interval_epochs']} epochs" if r.get("interval_epochs", 1) != 1
                 else "")

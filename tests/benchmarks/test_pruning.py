@@ -149,3 +149,65 @@ def test_tally_replays_searches_cut_to_fewer_epochs(tmp_path, capsys):
         pruning.main(["--replay-epochs", "2", "--output-dir", str(tmp_path / "o")])
     assert exit_.value.code == 2 and "goes with --tally or --replay" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_pooled_trials_puts_every_search_in_units_of_its_own_pace():
+    slow = report(s1={"r": (0.5, 0.0)})
+    slow["trial_records"] = {"1": trials([0.8, 0.8], [0.7, 0.7], seconds=30.0)}
+    slow["replayed"]["1"]["fixed_cost_per_trial_s"] = 6.0
+    fast = report(s2={"r": (0.5, 0.0)})
+    fast["trial_records"] = {"2": [{"trial": 1, "seconds": 5.0, "curve": [0.9]},
+                                   {"trial": 2, "seconds": 15.0, "curve": [0.6]}]}
+    fast["replayed"]["2"]["fixed_cost_per_trial_s"] = 2.0
+    pool = pruning.pooled_trials([slow, fast])
+    assert [(t["seconds"], t["fixed_s"]) for t in pool] == [(1.0, 0.2), (1.0, 0.2),
+                                                             (0.5, 0.2), (1.5, 0.2)]
+    assert [t["curve"] for t in pool] == [[0.8, 0.8], [0.7, 0.7], [0.9], [0.6]]
+
+
+HALVING = ("asha:2", 1, 0.0, 1, 1)  # successive halving from epoch 1, judged once one got there
+
+
+def test_resample_gives_each_rule_its_odds_over_random_draws(monkeypatch):
+    monkeypatch.setattr(pruning, "REPLAYED", [HALVING])
+    name = pruning.rule_name("asha:2", 1, 0.0, 1, 1)
+    # Two trials, a steady one and a late starter that ends best; a search draws both in either
+    # order. Steady first: the late starter (0.6 against 0.8 at epoch 1) is pruned there, 10
+    # points lost in 1 + 1/4 of the time of 2 trials; late starter first: both train to the end.
+    steady, late = trials([0.8] * 4, [0.6, 0.7, 0.85, 0.9])
+    row, = pruning.resample([steady, late], trials=2, rounds=400, seeds=1, time_goal=0.7)
+    assert row["rule"] == name and row["rounds"] == 400
+    assert 0.4 < row["search_over_limit"] < 0.6  # one search in two loses the best
+    assert row["goal_met"] == 0.0  # on those the time is 0.625 but 10 points are lost
+    expected = 1 - row["search_over_limit"] * (1 - (10 + 2.5) / 20)
+    assert row["mean_time_ratio"] == pytest.approx(expected, abs=1e-3)
+    # Two steady trials and two hopeless ones. A steady one first: both hopeless ones are
+    # pruned at epoch 1 (time 0.625, one draw in 2). A hopeless one first trains to the end
+    # (nothing to judge it against), and so does a second one right after it (level with it;
+    # time 1, one draw in 6); after a steady one it is pruned (0.8125, one in 3). Nothing lost.
+    pool = trials([0.8] * 4, [0.8] * 4, [0.5] * 4, [0.5] * 4)
+    row, = pruning.resample(pool, trials=4, rounds=400, seeds=1, time_goal=0.7)
+    assert row["search_over_limit"] == 0.0
+    assert 0.4 < row["goal_met"] < 0.6  # met exactly when a steady trial comes first
+    assert row["mean_time_ratio"] == pytest.approx(0.625 / 2 + 1 / 6 + 0.8125 / 3, abs=0.03)
+    # Three searches a round: the goal asks for all of them within the limit, and the mean time.
+    row, = pruning.resample(pool * 3, trials=4, rounds=200, seeds=3, time_goal=0.7)
+    assert row["goal_met"] < 0.5
+
+
+def test_resample_refuses_more_trials_than_the_reports_kept(tmp_path, capsys):
+    with pytest.raises(ValueError, match="3 searches of 24 trials need 72 trials; the reports "
+                                         "kept 5"):
+        pruning.resample(CURVES, trials=24, rounds=1)
+    kept = report(s3={"median, warm-up 1, margin 0": (0.1, 9.9)})
+    kept["trial_records"] = {"3": CURVES}
+    kept["replayed"]["3"]["fixed_cost_per_trial_s"] = 2.0
+    path = tmp_path / "pruning.json"
+    path.write_text(json.dumps(kept))
+    with pytest.raises(SystemExit) as exit_:
+        pruning.main(["--tally", str(path), "--resample", "10"])
+    assert exit_.value.code == 2 and "need 72 trials" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:  # only with --tally
+        pruning.main(["--resample", "10", "--output-dir", str(tmp_path / "o")])
+    assert exit_.value.code == 2 and "goes with --tally" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
