@@ -228,6 +228,18 @@ def cut_to(trials: list, epochs: int, overhead_s: float) -> list:
     return out
 
 
+def each_seed(reports: list):
+    """(seed, its replays, its unpruned trials or None) of every seed in `reports` (pruning.json
+    contents); a seed in two reports is refused, as it would count twice."""
+    seen = set()
+    for report in reports:
+        for seed, replayed in report.get("replayed", {}).items():
+            if seed in seen:
+                raise ValueError(f"seed {seed} is in two of the reports: give each seed once.")
+            seen.add(seed)
+            yield seed, replayed, report.get("trial_records", {}).get(seed)
+
+
 def tally(reports: list, limit: float = 0.3, epochs: int | None = None) -> list:
     """Each rule replayed in every one of `reports` (pruning.json contents), over all their
     seeds: the seeds on which it lost more than `limit` points, its mean and worst time ratio,
@@ -235,20 +247,16 @@ def tally(reports: list, limit: float = 0.3, epochs: int | None = None) -> list:
     that many epochs (`cut_to`); only reports that kept their trials can be.
     Sorted by those seeds, then by mean time: the first rows are the rules to try live next."""
     replays = {}
-    for report in reports:
-        for seed, replayed in report.get("replayed", {}).items():
-            if seed in replays:
-                raise ValueError(f"seed {seed} is in two of the reports: give each seed once.")
-            trials = report.get("trial_records", {}).get(seed)
-            if epochs is not None:
-                if not trials:
-                    raise ValueError(f"seed {seed}'s report keeps its replays but not its "
-                                     "trials, so they cannot be cut to fewer epochs: give "
-                                     "reports with trial_records (benchmarks/pruning.json).")
-                trials = cut_to(trials, epochs, replayed["fixed_cost_per_trial_s"])
-            # Where the report kept the trials, today's rules are replayed on them afresh.
-            replays[seed] = (replay(trials, replayed["fixed_cost_per_trial_s"])["rules"]
-                             if trials else replayed["rules"])
+    for seed, replayed, trials in each_seed(reports):
+        if epochs is not None:
+            if not trials:
+                raise ValueError(f"seed {seed}'s report keeps its replays but not its "
+                                 "trials, so they cannot be cut to fewer epochs: give "
+                                 "reports with trial_records (benchmarks/pruning.json).")
+            trials = cut_to(trials, epochs, replayed["fixed_cost_per_trial_s"])
+        # Where the report kept the trials, today's rules are replayed on them afresh.
+        replays[seed] = (replay(trials, replayed["fixed_cost_per_trial_s"])["rules"]
+                         if trials else replayed["rules"])
     if not replays:
         raise ValueError("the reports hold no replays: expected pruning.json files written by "
                          "a run of this script.")
@@ -269,10 +277,10 @@ def pooled_trials(reports: list) -> list:
     """Every unpruned trial the reports kept, its time (and fixed cost) in units of its own
     search's mean trial time: searches run alone and six at once differ in pace."""
     pool = []
-    for report in reports:
-        for seed, trials in report.get("trial_records", {}).items():
+    for _, replayed, trials in each_seed(reports):
+        if trials:
             unit = statistics.mean(t["seconds"] for t in trials)
-            fixed = report["replayed"][seed]["fixed_cost_per_trial_s"]
+            fixed = replayed["fixed_cost_per_trial_s"]
             pool += [{**t, "seconds": t["seconds"] / unit, "fixed_s": fixed / unit}
                      for t in trials]
     return pool

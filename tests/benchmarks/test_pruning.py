@@ -163,6 +163,8 @@ def test_pooled_trials_puts_every_search_in_units_of_its_own_pace():
     assert [(t["seconds"], t["fixed_s"]) for t in pool] == [(1.0, 0.2), (1.0, 0.2),
                                                              (0.5, 0.2), (1.5, 0.2)]
     assert [t["curve"] for t in pool] == [[0.8, 0.8], [0.7, 0.7], [0.9], [0.6]]
+    with pytest.raises(ValueError, match="seed 1 is in two of the reports"):
+        pruning.pooled_trials([slow, slow])  # its trials would be drawn twice as often
 
 
 HALVING = ("asha:2", 1, 0.0, 1, 1)  # successive halving from epoch 1, judged once one got there
