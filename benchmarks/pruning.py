@@ -511,7 +511,8 @@ def main(argv=None) -> dict:
               f"{by_rule[rule]['mean_wall_ratio']}); points lost mean "
               f"{by_rule[rule]['mean_points_lost']}, worst {by_rule[rule]['worst_points_lost']} "
               "(goal: <= 0.5 and <= 0.3)", flush=True)
-    from tuning.hypermodel import BATCHNORM_HORIZON_SHARE  # late: it loads Keras
+    from tuning.hypermodel import (  # late: it loads Keras
+        BATCHNORM_HORIZON_SHARE, WEIGHT_AVERAGE_HORIZON_SHARE)
     report = {
         "model": MODEL, "trials": args.trials, "epochs": args.epochs, "subset": args.subset,
         "warmup_epochs": args.warmup, "startup_trials": args.startup, "margin": args.margin,
@@ -519,6 +520,9 @@ def main(argv=None) -> dict:
         # the trials' BatchNorm statistics (tuning.hypermodel.current_batchnorm_statistics):
         # searches before 2026-12-06 ran with Keras' momentum, no cap
         "batchnorm_horizon_share": BATCHNORM_HORIZON_SHARE,
+        # the trials' weight average (tuning.hypermodel.weight_average_momentum): from
+        # 2026-12-06 on; before, the last step's weights were validated
+        "weight_average_horizon_share": WEIGHT_AVERAGE_HORIZON_SHARE,
         "per_seed": rows,
         "rules": by_rule, "plot": str(plot(results, folder / "pruning.png")),
         "replayed": replayed, "trial_records": trials,

@@ -34,6 +34,7 @@ import tuning
 import zoo
 import zoo.data
 from tuning import spaces
+from tuning.hypermodel import validate_the_average, weight_average_momentum
 from tuning.memory import rss_mb
 from zoo.models.compiling import compile_model
 
@@ -72,10 +73,13 @@ def train_plainly(values, data, epochs, seed=0):
     if "units" in builder:
         builder["units"] = (builder["units"],)
     model = zoo.build(MODEL, compile=False, **builder)
-    compile_model(model, optimizer="adam", learning_rate=values["learning_rate"])
-    model.fit(train.rebatch(values["batch_size"]).apply(tf.data.experimental.assert_cardinality(
-        math.ceil(examples(train) / values["batch_size"]))), validation_data=validation,
-        epochs=epochs, verbose=0, shuffle=False)
+    steps = math.ceil(examples(train) / values["batch_size"])
+    # A trial validates and keeps an average of its weights (tuning.hypermodel): so does this.
+    compile_model(model, optimizer="adam", learning_rate=values["learning_rate"],
+                  ema=weight_average_momentum(steps))
+    model.fit(train.rebatch(values["batch_size"]).apply(
+        tf.data.experimental.assert_cardinality(steps)), validation_data=validation,
+        epochs=epochs, verbose=0, shuffle=False, callbacks=validate_the_average())
     return time.perf_counter() - start
 
 

@@ -287,12 +287,17 @@ def _retrain(plan, tuner, best, data, verbose):
 
 def _final_run(plan, hypermodel, values: dict, data: SearchData):
     """The recipe record and options of the final retrain: the trials' own way of training (the
-    chosen optimizer and rate, no schedule, no average), on training + validation data."""
+    chosen optimizer and rate, no schedule, their weight average over as many steps), on
+    training + validation data."""
     import zoo
+    from tuning.hypermodel import batch_count, weight_average_momentum
     chosen = {k: v for k, v in values.items() if not k.startswith("tuner/")}
+    batch_size = chosen.get("batch_size", plan.batch_size)
+    average = (weight_average_momentum(batch_count(data.split("train", batch_size=batch_size)))
+               if hypermodel.weight_average else None)
     options = {
         "epochs": values.get("tuner/epochs") or chosen.get("epochs", plan.epochs),
-        "batch_size": chosen.get("batch_size", plan.batch_size),
+        "batch_size": batch_size, "ema": average or None,
         "optimizer": chosen.get("optimizer", hypermodel.recipe.optimizer),
         "learning_rate": chosen.get("learning_rate", hypermodel.recipe.learning_rate),
         "augment": chosen.get("augment") or "none",
