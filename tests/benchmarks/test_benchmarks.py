@@ -105,6 +105,11 @@ def test_the_quick_run_runs_every_benchmark(tmp_path):
     for name in names:
         assert "error" not in report["results"][name], name
         assert report["summary"][name][0][0] != "failed", (name, report["summary"][name])
+    # The pruning report says how its trials were validated (reports of other dates compare).
+    from tuning.hypermodel import BATCHNORM_HORIZON_SHARE, WEIGHT_AVERAGE_HORIZON_SHARE
+    pruning = report["results"]["pruning"]
+    assert pruning["batchnorm_horizon_share"] == BATCHNORM_HORIZON_SHARE
+    assert pruning["weight_average_horizon_share"] == WEIGHT_AVERAGE_HORIZON_SHARE
     text = (out / "RESULTS.md").read_text()
     assert "QUICK SMOKE RUN" in text
     assert all(f"| {name} |" in text for name in names)
